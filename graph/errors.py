@@ -1,0 +1,115 @@
+"""The exceptions ties raises.
+
+Every error the library raises is a TiesError; the CLI turns each into one line
+on stderr with what to do next. Errors from the backends (pyoxigraph, rdflib,
+pySHACL, the document parsers) are re-raised as one of these with
+``raise ... from exc``, so callers never need to catch a backend's types::
+
+    TiesError
+    ├── DocumentError            a file could not become a document
+    │   ├── UnsupportedFormatError
+    │   ├── EmptyDocumentError
+    │   ├── DocumentTooLargeError
+    │   └── DocumentDecodeError  bytes that are not text, or a PDF without text
+    ├── StoreError               the store could not be opened, read or written
+    │   └── StoreLockedError     another ties process holds the store
+    ├── QueryError               SPARQL that cannot run
+    │   └── UpdateRefusedError   an update without permission to write
+    ├── NameLookupError          a NAME the user gave matches no single entity
+    │   ├── UnknownNameError     .suggestions: the closest names
+    │   └── AmbiguousNameError   .candidates: every entity it could mean
+    ├── DataFileError            the gazetteer or ontology shipped with ties is broken
+    └── ValidationRunError       the SHACL check itself could not run
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TiesError",
+    "DocumentError",
+    "UnsupportedFormatError",
+    "EmptyDocumentError",
+    "DocumentTooLargeError",
+    "DocumentDecodeError",
+    "StoreError",
+    "StoreLockedError",
+    "QueryError",
+    "UpdateRefusedError",
+    "NameLookupError",
+    "UnknownNameError",
+    "AmbiguousNameError",
+    "DataFileError",
+    "ValidationRunError",
+]
+
+
+class TiesError(Exception):
+    """Base of every error ties raises; ``str()`` is a one-line message with the fix."""
+
+
+class DocumentError(TiesError):
+    """A file could not be read as a document."""
+
+    def __init__(self, path: object, message: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path}: {message}")
+
+
+class UnsupportedFormatError(DocumentError):
+    pass
+
+
+class EmptyDocumentError(DocumentError):
+    pass
+
+
+class DocumentTooLargeError(DocumentError):
+    pass
+
+
+class DocumentDecodeError(DocumentError):
+    pass
+
+
+class StoreError(TiesError):
+    pass
+
+
+class StoreLockedError(StoreError):
+    pass
+
+
+class QueryError(TiesError):
+    pass
+
+
+class UpdateRefusedError(QueryError):
+    pass
+
+
+class NameLookupError(TiesError):
+    pass
+
+
+class UnknownNameError(NameLookupError):
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; closest: {', '.join(suggestions)}" if suggestions else "; list names with `ties entities`"
+        super().__init__(f"no entity is named {name!r}{hint}")
+
+
+class AmbiguousNameError(NameLookupError):
+    def __init__(self, name: str, candidates: list[tuple[str, str]]) -> None:
+        self.name = name
+        self.candidates = candidates
+        listed = "; ".join(f"{label} ({kind})" for label, kind in candidates)
+        super().__init__(f"{name!r} could mean several entities: {listed}; give the full name")
+
+
+class DataFileError(TiesError):
+    pass
+
+
+class ValidationRunError(TiesError):
+    pass

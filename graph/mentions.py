@@ -1,0 +1,403 @@
+"""Finding mentions: the spans of a document that name an entity, each with a
+type, the method that found it and a confidence.
+
+Four sources, from most to least trusted: the gazetteer; name phrases whose
+own words give their type ("... Nuclear Power Plant", "Ministry of ..."); a
+title before a name ("President Erdogan"); statistical NER. Overlaps are
+settled in that order, except that a typed phrase may swallow shorter
+gazetteer matches inside it ("Türkiye Nuclear Energy Inc." over "Türkiye"),
+which are kept as inner mentions."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .gazetteer import Entry, Gazetteer, Match
+from .names import fold
+from .nlp import NerSpan
+from .sentences import Sentence
+from .typing_rules import PRODUCT_HEADS, TITLES, is_model_code, type_by_head
+from .vocab import EntityType
+
+__all__ = ["Mention", "find_mentions"]
+
+T = EntityType
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    type: EntityType
+    label: str
+    method: str
+    confidence: float
+    sentence: int
+    entry: Entry | None = None
+    demonym: bool = False
+    inner: list["Mention"] = field(default_factory=list)  # names inside this one
+    alias_of: "Mention | None" = None  # the long form an acronym stands for
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.method.split(":")[0]]
+
+
+_RANK = {"gazetteer": 4, "pattern": 3, "title": 3, "acronym": 3, "ner": 1}
+
+
+def find_mentions(
+    text: str, sentences: list[Sentence], gazetteer: Gazetteer, ner: list[NerSpan]
+) -> list[Mention]:
+    """Non-overlapping mentions in text order."""
+    candidates: list[Mention] = []
+    person_ends = {s.start: s.end for s in ner if s.label == "PERSON"}
+    for index, sent in enumerate(sentences):
+        chunk = text[sent.start:sent.end]
+        gaz = [_from_match(chunk, m, sent, index) for m in gazetteer.find(chunk)]
+        candidates.extend(gaz)
+        for m in _phrases(chunk, sent, index, gaz):
+            candidates.append(_agree_with_ner(m, person_ends, text))
+        candidates.extend(_memoranda(chunk, sent, index))
+        candidates.extend(_products(chunk, sent, index, gaz))
+    candidates.extend(_from_ner(text, sentences, ner))
+    chosen = _settle(candidates)
+    chosen.extend(_acronyms(text, sentences, chosen))
+    chosen.sort(key=lambda m: m.start)
+    return chosen
+
+
+def _agree_with_ner(m: Mention, person_ends: dict[int, int], text: str) -> Mention:
+    """A titled name in a title-case headline runs on ("President Lee Seeks
+    Defense"); where NER saw a person starting there, its end is the name's."""
+    if m.type is not T.Person:
+        return m
+    end = person_ends.get(m.start)
+    if end is not None and end < m.end:
+        m.end = end
+    elif end is None and len(m.label.split()) > 3:
+        m.end = m.start + len(" ".join(m.label.split()[:3]))
+    m.label = _POSSESSIVE.sub("", text[m.start:m.end])
+    m.end = m.start + len(m.label)
+    return m
+
+
+_PRODUCT = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9]*(?:-[A-Z0-9]+)*)\s+(" + "|".join(
+    sorted((h for h in PRODUCT_HEADS), key=len, reverse=True)) + r")(?:s|es)?\b")
+_BARE_CODE = re.compile(r"(?<![\w-])([A-Z]{1,4}-\d{2,4}[A-Z]?)(?![\w-])")
+
+
+def _products(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
+    """"K9 howitzer", "BATU engine", "APR-1400 reactor", and bare hyphenated
+    model codes ("S-400", "FA-50"): the way weapons, aircraft and reactors are named."""
+    out = []
+    for m in _PRODUCT.finditer(chunk):
+        name = m.group(1)
+        if not (is_model_code(name) or (name.isupper() and len(name) >= 3)):
+            continue
+        start, end = sent.start + m.start(), sent.start + m.start(1) + len(name) + 1 + len(m.group(2))
+        if any(g.start <= start and end <= g.end for g in gaz) or any(g.start < end and start < g.end and g.type is not T.Product for g in gaz):
+            continue
+        out.append(Mention(start, end, T.Product, f"{name} {m.group(2)}", "pattern:product", 0.75, index))
+    for m in _BARE_CODE.finditer(chunk):
+        if is_model_code(m.group(1)):
+            start, end = sent.start + m.start(1), sent.start + m.end(1)
+            if not any(g.start < end and start < g.end for g in gaz):
+                out.append(Mention(start, end, T.Product, m.group(1), "pattern:model-code", 0.65, index))
+    return out
+
+
+def _from_match(chunk: str, match: Match, sent: Sentence, index: int) -> Mention:
+    surface = chunk[match.start:match.end]
+    return Mention(sent.start + match.start, sent.start + match.end, match.entry.type, surface,
+                   "gazetteer", 0.95, index, match.entry, match.demonym)
+
+
+# --- name phrases ----------------------------------------------------------------
+
+_WORD = re.compile(r"[^\s,;:()\[\]{}\"“”!?—|/]+")
+_CONNECTORS = {"of", "for", "and", "on", "de", "di", "du", "la", "le", "al", "el", "bin", "van", "von", "der", "y", "&", "the"}
+_KEEP_DOT = {"inc.", "co.", "corp.", "ltd.", "jr.", "sr.", "a.ş.", "a.s.", "u.s.", "u.k.", "s.a.", "n.v.", "b.v.", "dr.", "st."}
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+@dataclass(slots=True)
+class _Word:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def capital(self) -> bool:
+        c = self.text[:1]
+        return c.isupper() or (c.isdigit() and (bool(re.fullmatch(r"\d{4}", self.text)) or is_model_code(self.text)))
+
+
+def _words(chunk: str) -> list[_Word]:
+    out = []
+    for m in _WORD.finditer(chunk):
+        word, start = m.group(), m.start()
+        if word.lower() not in _KEEP_DOT:
+            word = word.rstrip(".'’")
+        stripped = _POSSESSIVE.sub("", word)
+        word = stripped or word
+        if word:
+            out.append(_Word(word, start, start + len(word)))
+    return out
+
+
+def _phrases(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
+    words = _words(chunk)
+    out: list[Mention] = []
+    for phrase in _runs(chunk, words):
+        out.extend(_type_phrase(chunk, phrase, sent, index, gaz))
+    return out
+
+
+def _runs(chunk: str, words: list[_Word]) -> list[list[_Word]]:
+    """Maximal runs of capitalised words, joined by spaces or hyphens, with
+    lower-case connectors ("of", "and") allowed inside."""
+    runs: list[list[_Word]] = []
+    current: list[_Word] = []
+    for i, word in enumerate(words):
+        glued = current and _glued(chunk, current[-1], word)
+        if word.capital and (glued or not current):
+            current.append(word)
+        elif word.capital:
+            runs.append(current)
+            current = [word]
+        elif (glued and word.text.lower() in _CONNECTORS and i + 1 < len(words) and words[i + 1].capital
+              and _glued(chunk, word, words[i + 1])):
+            current.append(word)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [_trim(r) for r in runs if _trim(r)]
+
+
+def _glued(chunk: str, left: _Word, right: _Word) -> bool:
+    gap = chunk[left.end:right.start]
+    return gap in (" ", "-", "–", "\u00a0") or (gap.isspace() and len(gap) <= 2 and "\n" not in gap)
+
+
+def _trim(run: list[_Word]) -> list[_Word]:
+    while run and (run[0].text.lower() in STOP_WORDS or run[0].text.lower() in _CONNECTORS
+                   or run[0].text.lower().endswith("ly")):
+        run = run[1:]
+    while run and run[-1].text.lower() in _CONNECTORS:
+        run = run[:-1]
+    return run
+
+
+def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
+    person = _titled_person(chunk, run, sent, index, gaz)
+    if person:
+        return [person]
+    names = [run]
+    # "Mexico and Samsung Heavy Industries": only the last conjunct carries the head.
+    lowered = [w.text.lower() for w in run]
+    if "and" in lowered:
+        cut = len(lowered) - 1 - lowered[::-1].index("and")
+        typed_whole = type_by_head(_text(chunk, run))
+        if not (typed_whole and typed_whole[1].startswith("opening")):
+            names = [run[cut + 1:]]
+    out = []
+    for name in names:
+        if not name:
+            continue
+        label = _text(chunk, name)
+        typed = type_by_head(label)
+        if typed is None:
+            continue
+        kind, rule = typed
+        start, end = sent.start + name[0].start, sent.start + name[-1].end
+        if _covered_by_gazetteer(start, end, gaz):
+            continue
+        if kind is T.Product and not _product_name_ok(name):
+            continue
+        inner = [g for g in gaz if start <= g.start and g.end <= end]
+        out.append(Mention(start, end, kind, label, f"pattern:{rule}", 0.8, index, inner=inner))
+    return out
+
+
+def _text(chunk: str, run: list[_Word]) -> str:
+    return chunk[run[0].start:run[-1].end]
+
+
+def _covered_by_gazetteer(start: int, end: int, gaz: list[Mention]) -> bool:
+    return any(g.start == start and g.end == end for g in gaz)
+
+
+def _product_name_ok(name: list[_Word]) -> bool:
+    # "Altay tank", "K9 howitzer": a model code or a proper name before the head,
+    # but not a demonym or country ("Turkish tank", "Korean engines").
+    return len(name) >= 2 and fold(name[-1].text) in {fold(h) for h in PRODUCT_HEADS}
+
+
+def _titled_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> Mention | None:
+    lowered = [fold(w.text) for w in run]
+    for i in range(len(run)):
+        for width in (2, 1):
+            title = " ".join(lowered[i:i + width])
+            if len(lowered[i:i + width]) == width and title in TITLES:
+                name = run[i + width:]
+                name = name[: next((k for k, w in enumerate(name) if w.text.lower() in _CONNECTORS), len(name))]
+                if 1 <= len(name) <= 4 and all(w.text[:1].isupper() and w.text.isalpha() or "-" in w.text for w in name):
+                    start, end = sent.start + name[0].start, sent.start + name[-1].end
+                    if any(g.start < end and start < g.end for g in gaz) or type_by_head(_text(chunk, name)):
+                        return None
+                    return Mention(start, end, T.Person, _text(chunk, name), "title:" + title, 0.85, index)
+                return None
+    return None
+
+
+_MOU = re.compile(r"\b(memorandum of understanding|MoU|MOU)\b", re.I)
+_TOPIC = re.compile(r"\s(?:on|for|in the field of|in the area of|in the fields of|regarding|concerning)\s+(?:the\s+)?"
+                    r"([a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)")
+
+
+def _memoranda(chunk: str, sent: Sentence, index: int) -> list[Mention]:
+    """A memorandum of understanding is named by its topic when the sentence
+    gives one ("... on nuclear cooperation", "... in the field of energy")."""
+    out = []
+    for m in _MOU.finditer(chunk):
+        clause_end = min([chunk.find(c, m.end()) for c in ",;" if chunk.find(c, m.end()) >= 0] + [len(chunk)])
+        topic = _TOPIC.search(chunk, m.end(), clause_end)
+        words = [w for w in (topic.group(1).split() if topic else []) if w not in STOP_WORDS][:2]
+        label = "Memorandum of Understanding" + (" on " + " ".join(words) if words else "")
+        end = topic.end() if topic and topic.start() == m.end() and words else m.end()
+        out.append(Mention(sent.start + m.start(), sent.start + end, T.Agreement, label, "pattern:memorandum", 0.75, index))
+    return out
+
+
+# --- statistical NER ------------------------------------------------------------
+
+_NER_TYPES = {"GPE": T.Place, "LOC": T.Place, "FAC": T.Place, "PERSON": T.Person}
+_FIRM_CONTEXT = re.compile(r"\b(compan(?:y|ies)|firms?|makers?|manufacturers?|builders?|contractors?|conglomerates?|"
+                           r"subsidiar(?:y|ies)|corporations?|shipbuilders?|automakers?|carmakers?|banks?|lenders?|"
+                           r"operators?|suppliers?|exporters?|investors?)\b", re.I)
+
+
+def _from_ner(text: str, sentences: list[Sentence], spans: list[NerSpan]) -> list[Mention]:
+    out = []
+    starts = [s.start for s in sentences]
+    for span in spans:
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i < 0 or span.end > sentences[i].end or sentences[i].heading:
+            continue
+        if "http" in text[sentences[i].start:sentences[i].end]:
+            continue  # a reference line: titles and publishers, where NER guesses badly
+        start, end = _strip_article(text, span.start, span.end)
+        label = _POSSESSIVE.sub("", text[start:end]).rstrip(".,")
+        label = re.sub(r"\s+region$", "", label)
+        end = start + len(label)
+        if not label or not label[0].isupper():
+            continue
+        kind = _ner_type(span.label, label, text[sentences[i].start:sentences[i].end])
+        if kind is not None:
+            out.append(Mention(start, end, kind, label, f"ner:{span.label}", 0.6, i))
+    return out
+
+
+def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
+    for article in ("the ", "The "):
+        if text.startswith(article, start):
+            start += len(article)
+    return start, end
+
+
+_NOT_PLACES = {"west", "east", "north", "south", "western", "eastern", "northern", "southern", "the west", "the east"}
+
+
+def _ner_type(ner_label: str, name: str, sentence: str) -> EntityType | None:
+    typed = type_by_head(name)
+    if len(name) <= 2 or name.lower() in _NOT_PLACES:
+        return None
+    if any(is_model_code(w) for w in name.split()) and ner_label != "PERSON":
+        return T.Product if ner_label in ("PRODUCT", "GPE", "ORG", "FAC") else None
+    if ner_label == "PERSON":
+        words = name.split()
+        ok = 1 <= len(words) <= 4 and all(w[:1].isupper() and re.fullmatch(r"[\w'’.-]+", w) for w in words)
+        return T.Person if ok and typed is None else None
+    if typed is not None:
+        return typed[0]
+    if ner_label in ("GPE", "LOC", "FAC"):
+        return T.Place
+    if ner_label == "ORG" and _FIRM_CONTEXT.search(sentence) and not name.isupper():
+        return T.Firm
+    if ner_label == "PRODUCT" and any(is_model_code(w) for w in name.split()):
+        return T.Product
+    return None
+
+
+# --- settling overlaps, acronyms --------------------------------------------------
+
+
+def _settle(candidates: list[Mention]) -> list[Mention]:
+    """Keep the best of overlapping candidates: a typed phrase beats the
+    gazetteer matches it contains; otherwise higher rank, then longer span."""
+    def strength(m: Mention) -> tuple:
+        swallows = 1 if m.inner and m.rank >= 3 else 0
+        return (swallows, m.rank, m.end - m.start, -m.start)
+
+    chosen: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for m in sorted(candidates, key=strength, reverse=True):
+        if any(m.start < e and s < m.end for s, e in taken):
+            continue
+        chosen.append(m)
+        taken.append((m.start, m.end))
+    return chosen
+
+
+_DEFINITION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
+
+
+def _acronyms(text: str, sentences: list[Sentence], chosen: list[Mention]) -> list[Mention]:
+    """"Korea Hydro & Nuclear Power (KHNP)": the bracketed short form names the
+    same entity, here and wherever it recurs in the document."""
+    defined: dict[str, Mention] = {}
+    for m in chosen:
+        d = _DEFINITION.match(text, m.end)
+        if d and _abbreviates(d.group(1), m.label) and d.group(1) != m.label:
+            defined.setdefault(d.group(1), m)
+    if not defined:
+        return []
+    taken = sorted((m.start, m.end) for m in chosen)
+    out = []
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(defined, key=len, reverse=True)) + r")(?![\w-])")
+    starts = [s.start for s in sentences]
+    for occ in pattern.finditer(text):
+        start, end = occ.span()
+        if any(start < e and s < end for s, e in taken):
+            continue
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0 or end > sentences[i].end:
+            continue
+        source = defined[occ.group(1)]
+        out.append(Mention(start, end, source.type, occ.group(1), "acronym", 0.85, i, source.entry, alias_of=source))
+    return out
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Does ``short`` plausibly abbreviate ``long``? Its letters must appear, in
+    order, among the long form's letters, the first one starting it."""
+    letters = [c.lower() for c in short if c.isalpha()]
+    words = fold(long).split()
+    if not letters or not words or letters[0] != words[0][:1]:
+        return False
+    flat = "".join(words)
+    pos = 0
+    for c in letters:
+        pos = flat.find(c, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True

@@ -1,0 +1,72 @@
+"""Normalising names: the keys lookups match on, the tokens the matcher walks,
+and the IRI-safe form of a canonical label."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+__all__ = ["fold", "match_key", "tokens", "iri_slug", "Token"]
+
+# Dotless and dotted i do not decompose under NFKD; map them first so that
+# "İstanbul" and "Istanbul" fold alike.
+_TURKISH_I = str.maketrans({"ı": "i", "İ": "I"})
+# Letters and digits runs; a boundary between a letter and a digit also splits
+# ("APR1400" and "APR-1400" both give "apr 1400").
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a name."""
+    text = unicodedata.normalize("NFKD", text.translate(_TURKISH_I))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(_TOKEN.findall(text))
+
+
+def match_key(text: str) -> str:
+    """The key a user's NAME and an entity's labels are compared on: folded,
+    without a leading article."""
+    words = fold(text).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+class Token(tuple):
+    """A token of a document: (folded text, start, end) into the original text."""
+
+    __slots__ = ()
+
+    @property
+    def key(self) -> str:
+        return self[0]
+
+    @property
+    def start(self) -> int:
+        return self[1]
+
+    @property
+    def end(self) -> int:
+        return self[2]
+
+
+def tokens(text: str) -> list[Token]:
+    """Tokens of ``text`` with offsets into it, each folded like ``fold``.
+
+    Folding happens per token, so a character that folds to two ("İ") never
+    shifts an offset."""
+    out = []
+    for m in re.finditer(r"[^\W_]+", text):
+        for part in _TOKEN.finditer(m.group()):
+            folded = fold(part.group())
+            if folded:
+                out.append(Token((folded, m.start() + part.start(), m.start() + part.end())))
+    return out
+
+
+def iri_slug(label: str) -> str:
+    """The label as an IRI path segment: case and letters kept, spaces as
+    underscores, everything IRI-unsafe percent-encoded."""
+    text = unicodedata.normalize("NFC", " ".join(label.split())).replace(" ", "_")
+    return quote(text, safe="_-.~")

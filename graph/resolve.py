@@ -1,0 +1,122 @@
+"""Resolution inside one document: mentions that name the same thing become
+one entity with a canonical label and its aliases.
+
+- gazetteer matches resolve to their entry (Turkey, Türkiye, Turkish);
+- an acronym defined in the text resolves to its long form;
+- a person named by surname alone ("President Erdogan", "Lee") resolves to
+  the one full name in the document that starts or ends with it;
+- an event named with and without its year ("2025 Ankara Summit", "Ankara
+  Summit") is one event;
+- other names resolve on their folded form; when the same name is typed
+  differently in different places, the most trusted method's type wins."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from .mentions import Mention
+from .model import Entity, Span
+from .names import match_key
+from .vocab import EntityType
+
+__all__ = ["resolve", "GENERIC_NAMES"]
+
+T = EntityType
+
+# Names that are only a kind: two documents saying "the memorandum of
+# understanding" need not mean the same one, so such entities stay per document.
+GENERIC_NAMES = {
+    "memorandum of understanding", "mou", "free trade agreement", "agreement", "treaty", "contract", "deal",
+    "summit", "state visit", "visit", "conference", "project", "programme", "program", "joint venture",
+}
+
+
+def resolve(mentions: list[Mention]) -> tuple[dict[str, Entity], list[Mention], list[str]]:
+    """Entities keyed by a document-local key, the mentions kept, and each
+    kept mention's key (same order). A lone surname that NER found and no full
+    name in the document explains is dropped: it cannot be told apart."""
+    people = _people(mentions)
+    mentions = [m for m in mentions if not _unexplained_surname(m, people)]
+    keys: list[str] = [""] * len(mentions)
+    for i, m in enumerate(mentions):
+        keys[i] = _key(m, people)
+    # The type of a non-gazetteer name is the one its most trusted mention gives.
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for m, key in zip(mentions, keys):
+        votes[key][m.type] += m.rank
+    entities: dict[str, Entity] = {}
+    for m, key in zip(mentions, keys):
+        kind = votes[key].most_common(1)[0][0]
+        entity = entities.get(key)
+        if entity is None:
+            entity = entities[key] = _new_entity(key, m, kind)
+        _absorb(entity, m)
+    for entity in entities.values():
+        entity.aliases.discard(entity.label)
+    return entities, mentions, keys
+
+
+def _unexplained_surname(m: Mention, people: dict[str, str]) -> bool:
+    return m.type is T.Person and m.method.startswith("ner") and " " not in m.label.strip() \
+        and match_key(m.label) not in people
+
+
+def _key(m: Mention, people: dict[str, str]) -> str:
+    if m.alias_of is not None:
+        return _key(m.alias_of, people)
+    if m.entry is not None:
+        return f"gaz:{m.entry.type.value}:{match_key(m.entry.label)}"
+    folded = match_key(m.label)
+    if m.type is T.Person:
+        return "name:" + people.get(folded, folded)
+    if m.type is T.Event:
+        folded = re.sub(r"^\d{4} ", "", folded)
+    return "name:" + folded
+
+
+def _people(mentions: list[Mention]) -> dict[str, str]:
+    """Surname (or family name) -> the full name it stands for, when only one
+    full name in the document fits."""
+    full = {match_key(m.label) for m in mentions if m.type is T.Person and len(m.label.split()) > 1}
+    parts: dict[str, set[str]] = defaultdict(set)
+    for name in full:
+        words = name.split()
+        parts[words[0]].add(name)
+        parts[words[-1]].add(name)
+    return {part: next(iter(names)) for part, names in parts.items() if len(names) == 1}
+
+
+def _new_entity(key: str, m: Mention, kind: EntityType) -> Entity:
+    entry = m.entry if m.alias_of is None else m.alias_of.entry
+    if entry is not None:
+        return Entity(key=key, type=entry.type, label=entry.label, wikidata=entry.wikidata,
+                      country=entry.country, method="gazetteer")
+    return Entity(key=key, type=kind, label=_clean(m.label), method=m.method)
+
+
+def _absorb(entity: Entity, m: Mention) -> None:
+    entity.mentions.append(Span(start=m.start, end=m.end))
+    if m.demonym:
+        return
+    surface = _clean(m.label)
+    if entity.method != "gazetteer" and _better_label(surface, entity.label, entity.type):
+        entity.aliases.add(entity.label)
+        entity.label = surface
+    else:
+        entity.aliases.add(surface)
+
+
+def _better_label(candidate: str, current: str, kind: EntityType) -> bool:
+    """Prefer the fuller form: "2025 Ankara Summit" over "Ankara Summit",
+    "Lee Jae Myung" over "Lee"; an acronym never replaces its long form."""
+    if candidate.isupper() and not current.isupper():
+        return False
+    if current.isupper() and not candidate.isupper():
+        return True
+    return len(candidate.split()) > len(current.split())
+
+
+def _clean(label: str) -> str:
+    label = " ".join(label.split())
+    return re.sub(r"^(?:the|The)\s+", "", label)

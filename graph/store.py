@@ -1,0 +1,243 @@
+"""Where the quads live: one interface, and the embedded Oxigraph store behind it.
+
+A store on disk is a folder: ``oxigraph/`` holds the database, and two lock
+files keep processes apart. ``writer.lock`` is held by the one process that
+may write (a second writer is told so at once); ``commit.lock`` is held
+exclusively only while a document is being committed, and shared by readers
+while they query, so a reader sees the store before or after each document,
+never in between.
+
+pyoxigraph's errors are translated to ties' own here, in ``_backend``."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from ._terms import to_python
+from .errors import QueryError, StoreError, StoreLockedError
+from .vocab import META_GRAPH, PREFIXES
+
+__all__ = ["Store", "OxigraphStore", "open_store", "RDF_FORMATS"]
+
+RDF_FORMATS = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+@contextmanager
+def _backend(action: str):
+    """Re-raise pyoxigraph's errors as ours, with what to do."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {' '.join(str(exc).split())}; fix the query") from exc
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"could not {action}: {' '.join(str(exc).split())}") from exc
+    except ValueError as exc:
+        raise QueryError(f"could not {action}: {' '.join(str(exc).split())}") from exc
+
+
+class Store(ABC):
+    """What the library needs from a quad store. The embedded store is one;
+    a remote SPARQL 1.1 endpoint is meant to be another."""
+
+    location: str
+    writable: bool
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None):
+        """Raw result: QuerySolutions, QueryBoolean or QueryTriples."""
+
+    def select(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None) -> list[dict[str, object]]:
+        result = self.query(sparql, bindings)
+        names = [v.value for v in result.variables]
+        return [{n: to_python(row[n]) for n in names} for row in result]
+
+    @abstractmethod
+    def update(self, sparql: str) -> None: ...
+
+    @abstractmethod
+    def add_documents(self, batch: list[tuple[str, list[ox.Quad], bool]]) -> None:
+        """Write documents: (graph IRI, quads, replace?). Each document is
+        written whole or not at all."""
+
+    @abstractmethod
+    def remove_graph(self, graph_iri: str) -> None: ...
+
+    @abstractmethod
+    def dump(self, out: IO[bytes], fmt: str) -> None: ...
+
+    @abstractmethod
+    def quads(self) -> Iterator[ox.Quad]: ...
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class OxigraphStore(Store):
+    def __init__(self, path: Path, writable: bool, wait: float = 0.0) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.writable = writable
+        self._db_path = self.path / "oxigraph"
+        self._writer_fd: int | None = None
+        self._store: ox.Store | None = None
+        if writable:
+            self._open_writer(wait)
+        elif not self._db_path.is_dir():
+            raise StoreError(f"no store at {self.path} yet; add documents with `ties ingest PATH` first")
+
+    # --- opening -------------------------------------------------------------
+
+    def _open_writer(self, wait: float) -> None:
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path} is a file, not a ties store; choose another --store path")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._writer_fd = os.open(self.path / "writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store at {self.path} ({exc.strerror}); check the path") from exc
+        if not _lock(self._writer_fd, fcntl.LOCK_EX, wait):
+            os.close(self._writer_fd)
+            self._writer_fd = None
+            raise StoreLockedError(
+                f"the store at {self.path} is being written by another ties process; "
+                "wait for it to finish (or pass --wait SECONDS) and run this again"
+            )
+        with _backend(f"open the store at {self.path}"):
+            self._store = ox.Store(str(self._db_path))
+
+    @contextmanager
+    def _reading(self):
+        """A read-only view for one query, taken between commits."""
+        if self._store is not None:
+            yield self._store
+            return
+        with self._commit_lock(fcntl.LOCK_SH):
+            with _backend(f"open the store at {self.path}"):
+                store = ox.Store.read_only(str(self._db_path))
+            try:
+                yield store
+            finally:
+                del store
+
+    @contextmanager
+    def _commit_lock(self, kind: int, wait: float = 60.0):
+        fd = os.open(self.path / "commit.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            if not _lock(fd, kind, wait):
+                raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
+            yield
+        finally:
+            os.close(fd)
+
+    # --- reading -------------------------------------------------------------
+
+    def query(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None):
+        # pyoxigraph substitutes only variables the SELECT projects: callers project them.
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        with self._reading() as store, _backend("run the query"):
+            result = store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
+            if isinstance(result, ox.QuerySolutions):
+                return _Solutions([v for v in result.variables], [row for row in result])
+            if isinstance(result, ox.QueryTriples):
+                return list(result)
+            return bool(result)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        with self._reading() as store, _backend("read the store"):
+            yield from store.quads_for_pattern(None, None, None, None)
+
+    def dump(self, out: IO[bytes], fmt: str) -> None:
+        with self._reading() as store, _backend("export the store"):
+            store.dump(out, RDF_FORMATS[fmt], from_graph=None if fmt in ("nquads", "trig") else ox.DefaultGraph())
+
+    # --- writing -------------------------------------------------------------
+
+    def _writer(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("the store was opened read-only; open it for writing")
+        return self._store
+
+    def update(self, sparql: str) -> None:
+        store = self._writer()
+        with self._commit_lock(fcntl.LOCK_EX), _backend("run the update"):
+            store.update(sparql, prefixes=PREFIXES)
+
+    def add_documents(self, batch: list[tuple[str, list[ox.Quad], bool]]) -> None:
+        store = self._writer()
+        with self._commit_lock(fcntl.LOCK_EX), _backend("write the documents"):
+            for graph_iri, _, replace in batch:
+                if replace:
+                    self._drop(store, graph_iri)
+            # One transaction: every document of the batch, graph and metadata together.
+            store.extend(q for _, quads, _ in batch for q in quads)
+
+    def remove_graph(self, graph_iri: str) -> None:
+        store = self._writer()
+        with self._commit_lock(fcntl.LOCK_EX), _backend("remove the document"):
+            self._drop(store, graph_iri)
+
+    @staticmethod
+    def _drop(store: ox.Store, graph_iri: str) -> None:
+        # Terms are written by pyoxigraph's own serialiser, never pasted from input.
+        node, meta = ox.NamedNode(graph_iri), ox.NamedNode(META_GRAPH)
+        store.update(f"DROP SILENT GRAPH {node} ; DELETE WHERE {{ GRAPH {meta} {{ {node} ?p ?o }} }}")
+
+    def close(self) -> None:
+        if self._store is not None:
+            with _backend("flush the store"):
+                self._store.flush()
+            self._store = None
+        if self._writer_fd is not None:
+            os.close(self._writer_fd)
+            self._writer_fd = None
+
+
+class _Solutions:
+    """SELECT results held after the read view closes."""
+
+    def __init__(self, variables: list[ox.Variable], rows: list) -> None:
+        self.variables = variables
+        self.rows = rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def _lock(fd: int, kind: int, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, kind | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+
+def open_store(location: str | Path, *, write: bool = False, wait: float = 0.0) -> Store:
+    """Open the store at ``location`` (a folder; created when writing)."""
+    return OxigraphStore(Path(location), writable=write, wait=wait)
+

@@ -1,0 +1,65 @@
+"""Checking the store against the SHACL shapes in ontology.ttl (with pySHACL),
+and checking that every evidence span still slices its document's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+
+from .errors import DataFileError, ValidationRunError
+from .resources import ontology_path
+from .store import Store
+
+__all__ = ["ValidationReport", "validate"]
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    text: str
+    problems: list[str] = field(default_factory=list)
+
+
+def validate(store: Store) -> ValidationReport:
+    import pyshacl
+
+    try:
+        shapes = rdflib.Graph().parse(ontology_path(), format="turtle")
+    except DataFileError:
+        raise
+    except Exception as exc:  # rdflib raises many parser types; all mean the ontology file is broken
+        raise ValidationRunError(f"cannot parse ontology.ttl ({exc.__class__.__name__}: {exc}); fix the file") from exc
+    data = _union(store)
+    try:
+        conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=shapes, inference="none",
+                                             advanced=True, allow_warnings=True)
+    except Exception as exc:  # pySHACL's own failures: report them as "could not run"
+        raise ValidationRunError(f"pySHACL could not run ({exc.__class__.__name__}: {exc})") from exc
+    problems = _span_problems(store)
+    report = text if not problems else text + "\nEvidence spans that do not slice their document:\n" + "\n".join(problems)
+    return ValidationReport(conforms=bool(conforms) and not problems, text=report, problems=problems)
+
+
+def _union(store: Store) -> rdflib.Graph:
+    """All documents' graphs and the metadata graph, as one rdflib graph
+    (pyoxigraph writes the N-Triples, rdflib reads them)."""
+    lines = "\n".join(f"{ox.Triple(q.subject, q.predicate, q.object)} ." for q in store.quads())
+    return rdflib.Graph().parse(data=lines, format="nt")
+
+
+def _span_problems(store: Store) -> list[str]:
+    texts = {r["d"]: r["text"] for r in store.select("SELECT ?d ?text WHERE { GRAPH ?d { ?d ties:text ?text } }")}
+    rows = store.select(
+        "SELECT ?ev ?g ?sentence ?start ?end WHERE { GRAPH ?g { ?ev a ties:Evidence ; ties:sentence ?sentence ; "
+        "ties:start ?start ; ties:end ?end } }"
+    )
+    problems = []
+    for r in rows:
+        text = texts.get(r["g"])
+        if text is None:
+            problems.append(f"{r['ev']}: its document has no stored text")
+        elif text[r["start"]:r["end"]] != r["sentence"]:
+            problems.append(f"{r['ev']}: offsets {r['start']}..{r['end']} do not give the stored sentence")
+    return problems
