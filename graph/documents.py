@@ -74,10 +74,10 @@ def _walk(folder: Path, found: list[Path], errors: list[DocumentError], seen: se
             is_dir = False
         if is_dir:
             _walk(child, found, errors, seen)
-        elif child.suffix.lower() in SUPPORTED_SUFFIXES:
-            found.append(child)
         elif entry.is_symlink() and not child.exists():
             errors.append(DocumentError(child, "broken or looping symbolic link; fix or remove it"))
+        elif child.suffix.lower() in SUPPORTED_SUFFIXES:
+            found.append(child)
 
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -137,20 +137,45 @@ def _decode(path: Path, data: bytes) -> str:
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(codec)
+    if b"\x00" in data[:4096] and _looks_utf16(data):
+        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = None
-    if text is None:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None or b"\x00" in data:
-            raise DocumentDecodeError(path, "binary or unknown encoding, not text; convert it to UTF-8 text")
-        text = str(best)
+        text = _legacy(path, data)
     if "\x00" in text or _control_ratio(text) > 0.05:
         raise DocumentDecodeError(path, "binary data, not text; convert it to UTF-8 text")
     return text
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    return sample[1::2].count(0) > len(sample) // 3 or sample[0::2].count(0) > len(sample) // 3
+
+
+def _legacy(path: Path, data: bytes) -> str:
+    """Text that is not UTF-8: most often Windows-1252 (or Latin-1), or its
+    Turkish sibling Windows-1254; otherwise what charset-normalizer finds."""
+    if b"\x00" in data:
+        raise DocumentDecodeError(path, "binary data, not text; convert it to UTF-8 text")
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and _mostly_latin(western):
+        # Windows-1254 differs only where 1252 has letters Turkish text never uses.
+        return data.decode("cp1254") if any(c in western for c in "ðþýÐÞÝ") else western
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DocumentDecodeError(path, "binary or unknown encoding, not text; convert it to UTF-8 text")
+    return str(best)
+
+
+def _mostly_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return not letters or sum(1 for c in letters if c.isascii()) / len(letters) > 0.7
 
 
 def _control_ratio(text: str) -> float:
@@ -190,7 +215,7 @@ def _markdown_meta(text: str) -> dict[str, str | None]:
     meta = _header_fields(text)
     heading = re.search(r"^#\s+(.+?)\s*#*\s*$", text, re.M)
     if heading and "title" not in meta:
-        meta["title"] = mask_markup(heading.group(1)).strip()
+        meta["title"] = " ".join(mask_markup(heading.group(1)).split())
     return meta or _plain_meta(text)
 
 

@@ -67,6 +67,7 @@ def find_mentions(
     candidates.extend(_from_ner(text, sentences, ner))
     chosen = _settle(candidates)
     chosen.extend(_acronyms(text, sentences, chosen))
+    chosen.extend(_named_inside(chosen))
     chosen.sort(key=lambda m: m.start)
     return chosen
 
@@ -201,13 +202,11 @@ def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: 
     if person:
         return [person]
     names = [run]
-    # "Mexico and Samsung Heavy Industries": only the last conjunct carries the head.
-    lowered = [w.text.lower() for w in run]
-    if "and" in lowered:
-        cut = len(lowered) - 1 - lowered[::-1].index("and")
+    # "Beta Co. and Gamma Holding" is two names; "Ministry of Trade and Industry" is one.
+    if any(w.text.lower() == "and" for w in run):
         typed_whole = type_by_head(_text(chunk, run))
         if not (typed_whole and typed_whole[1].startswith("opening")):
-            names = [run[cut + 1:]]
+            names = _split_on_and(run)
     out = []
     for name in names:
         if not name:
@@ -225,6 +224,16 @@ def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: 
         inner = [g for g in gaz if start <= g.start and g.end <= end]
         out.append(Mention(start, end, kind, label, f"pattern:{rule}", 0.8, index, inner=inner))
     return out
+
+
+def _split_on_and(run: list[_Word]) -> list[list[_Word]]:
+    parts: list[list[_Word]] = [[]]
+    for w in run:
+        if w.text.lower() == "and":
+            parts.append([])
+        else:
+            parts[-1].append(w)
+    return [_trim(p) for p in parts if _trim(p)]
 
 
 def _text(chunk: str, run: list[_Word]) -> str:
@@ -335,6 +344,17 @@ def _ner_type(ner_label: str, name: str, sentence: str) -> EntityType | None:
     if ner_label == "PRODUCT" and any(is_model_code(w) for w in name.split()):
         return T.Product
     return None
+
+
+_HOSTS = {T.Agreement, T.Event, T.Project, T.Firm, T.GovernmentBody}
+
+
+def _named_inside(chosen: list[Mention]) -> list[Mention]:
+    """A country or international body named inside an agreement, event,
+    project or organisation name ("Korea-Türkiye Free Trade Agreement") is
+    mentioned too; places inside names ("Istanbul University") are not."""
+    return [inner for m in chosen if m.type in _HOSTS for inner in m.inner
+            if inner.type in (T.Country, T.InternationalOrganization)]
 
 
 # --- settling overlaps, acronyms --------------------------------------------------

@@ -17,8 +17,13 @@ _TURKISH_I = str.maketrans({"ı": "i", "İ": "I"})
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 
+_DOTTED = re.compile(r"(?<!\w)(?:[^\W\d_]\.){2,}")
+
+
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a name."""
+    """Case-, accent- and punctuation-insensitive form of a name; dotted
+    initials close up ("U.S." folds like "US")."""
+    text = _DOTTED.sub(lambda m: m.group().replace(".", "") + " ", text)
     text = unicodedata.normalize("NFKD", text.translate(_TURKISH_I))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(_TOKEN.findall(text))

@@ -84,6 +84,8 @@ def _sentence_ties(text: str, sent: Sentence, items: list[tuple[Mention, str]], 
         for b, kb in items[i + 1:]:
             if ka == kb or (contrast_cut is not None and (a.start < contrast_cut) != (b.start < contrast_cut)):
                 continue
+            if a.start < b.end and b.start < a.end:
+                continue  # one name inside the other: _inner_ties says how they are tied
             yield _pair_tie(text, sent, a, ka, b, kb, entities)
 
 

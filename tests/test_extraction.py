@@ -1,0 +1,157 @@
+"""Extraction rules on project-written sentences, with a small gazetteer made
+here so that each test pins a rule rather than the shipped data."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.documents import mask_markup
+from graph.extract import Extractor
+from graph.gazetteer import Entry, Gazetteer
+from graph.model import Document, DocumentMeta
+from graph.sentences import split_sentences
+from graph.vocab import EntityType as T
+from graph.vocab import Relation as R
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    entries = [
+        Entry("Türkiye", T.Country, ["Turkey", "Republic of Türkiye"], "Q43", None, ["Turkish"]),
+        Entry("South Korea", T.Country, ["Korea", "Republic of Korea"], "Q884", None, ["South Korean", "Korean"]),
+        Entry("Poland", T.Country, [], "Q36", None, ["Polish"]),
+        Entry("Egypt", T.Country, [], None, None, ["Egyptian"]),
+        Entry("Ankara", T.Place, [], None, "Türkiye"),
+        Entry("Hyundai Rotem", T.Firm, ["Hyundai Rotem Company"], None, "South Korea"),
+        Entry("NATO", T.InternationalOrganization, ["North Atlantic Treaty Organization"]),
+    ]
+    return Extractor(Gazetteer(entries))
+
+
+def doc(text: str) -> Document:
+    meta = DocumentMeta(file_name="t.txt", path="t.txt", sha256="0" * 64, media_type="text/plain", characters=len(text))
+    return Document(meta=meta, text=text, masked=mask_markup(text))
+
+
+def labels(extraction) -> dict[str, T]:
+    return {e.label: e.type for e in extraction.entities.values()}
+
+
+def ties(extraction) -> set[tuple[str, R, str]]:
+    name = {k: e.label for k, e in extraction.entities.items()}
+    return {(name[t.subject], t.predicate, name[t.object]) for t in extraction.ties}
+
+
+def test_sentences_keep_abbreviations_and_offsets():
+    text = "Hyundai Rotem Co. signed with the U.S. Army. Dr. Kim agreed.\nA heading\nNext line."
+    sents = split_sentences(text)
+    pieces = [text[s.start:s.end] for s in sents]
+    assert pieces == ["Hyundai Rotem Co. signed with the U.S. Army.", "Dr. Kim agreed.", "A heading", "Next line."]
+    assert [s.heading for s in sents] == [False, False, True, False]
+
+
+def test_gazetteer_aliases_and_demonyms_resolve_to_one_country(extractor):
+    x = extractor.extract(doc("Turkey and the Republic of Türkiye are one. Turkish firms agree."))
+    countries = [e for e in x.entities.values() if e.type is T.Country]
+    assert len(countries) == 1 and countries[0].label == "Türkiye"
+    assert "Turkey" in countries[0].aliases and "Turkish" not in countries[0].aliases
+
+
+def test_names_are_typed_by_their_heads(extractor):
+    x = extractor.extract(doc(
+        "The Sinop Nuclear Power Plant, the Ministry of National Defense, Otokar Automotive Inc., "
+        "Seoul National University and the 2025 Ankara Summit were discussed. The K9 howitzer and the FA-50 fly."
+    ))
+    got = labels(x)
+    assert got["Sinop Nuclear Power Plant"] is T.Project
+    assert got["Ministry of National Defense"] is T.GovernmentBody
+    assert got["Otokar Automotive Inc."] is T.Firm
+    assert got["Seoul National University"] is T.ResearchOrganization
+    assert got["2025 Ankara Summit"] is T.Event
+    assert got["K9 howitzer"] is T.Product and got["FA-50"] is T.Product
+
+
+def test_acronym_defined_in_text_is_an_alias_of_its_long_form(extractor):
+    x = extractor.extract(doc(
+        "Korea Hydro & Nuclear Power Corporation (KHNP) will run the plant. Later, KHNP hired engineers."
+    ))
+    firms = [e for e in x.entities.values() if e.type is T.Firm]
+    assert len(firms) == 1
+    assert firms[0].label == "Korea Hydro & Nuclear Power Corporation" and "KHNP" in firms[0].aliases
+
+
+def test_title_before_a_name_gives_a_person_who_leads_the_country(extractor):
+    x = extractor.extract(doc("Turkish President Recep Tayyip Erdoğan met reporters in Ankara."))
+    assert labels(x)["Recep Tayyip Erdoğan"] is T.Person
+    assert ("Recep Tayyip Erdoğan", R.leaderOf, "Türkiye") in ties(x)
+
+
+def test_surname_after_full_name_is_the_same_person(extractor):
+    x = extractor.extract(doc("President Andrzej Duda visited Seoul. Later, President Duda spoke to NATO."))
+    people = [e for e in x.entities.values() if e.type is T.Person]
+    assert len(people) == 1 and people[0].label == "Andrzej Duda"
+
+
+def test_event_with_and_without_its_year_is_one_event(extractor):
+    x = extractor.extract(doc("The 2025 Ankara Summit opened. The Ankara Summit held on May 3 was long."))
+    events = [e for e in x.entities.values() if e.type is T.Event]
+    assert [e.label for e in events] == ["2025 Ankara Summit"]
+
+
+def test_coordination_ties_every_pair(extractor):
+    x = extractor.extract(doc(
+        "Alpha Construction Inc., Beta Engineering Co. and Gamma Holding participated in the Kanal Bridge "
+        "and the Delta Tunnel."
+    ))
+    got = ties(x)
+    for firm in ("Alpha Construction Inc.", "Beta Engineering Co.", "Gamma Holding"):
+        for project in ("Kanal Bridge", "Delta Tunnel"):
+            assert (firm, R.participatesIn, project) in got
+
+
+def test_cue_words_choose_the_relation(extractor):
+    x = extractor.extract(doc(
+        "Hyundai Rotem signed the K2 Framework Agreement with Poland. "
+        "The Warsaw Summit was held in Ankara. "
+        "Poland is a member of NATO."
+    ))
+    got = ties(x)
+    assert ("Hyundai Rotem", R.partyTo, "K2 Framework Agreement") in got
+    assert ("Warsaw Summit", R.heldIn, "Ankara") in got
+    assert ("Poland", R.memberOf, "NATO") in got
+
+
+def test_contrast_clause_does_not_tie_its_two_sides(extractor):
+    x = extractor.extract(doc("While Egypt faced drought, Poland bought tanks from South Korea."))
+    got = ties(x)
+    assert not any("Egypt" in (s, o) for s, _, o in got)
+    assert any({s, o} == {"Poland", "South Korea"} for s, _, o in got)
+
+
+def test_country_named_inside_a_name_is_an_inferred_tie(extractor):
+    x = extractor.extract(doc("The Korea-Türkiye Free Trade Agreement entered into force in 2013."))
+    tie = next(t for t in x.ties if t.predicate is R.partyTo)
+    assert tie.evidence.inferred and "named in" in tie.evidence.reason
+
+
+def test_evidence_offsets_slice_the_text_exactly(extractor):
+    text = "İstanbul hosted talks.\n\nİİİ Hyundai Rotem and the Turkish side signed the Altay Agreement in Ankara."
+    x = extractor.extract(doc(text))
+    assert x.ties
+    for t in x.ties:
+        assert text[t.evidence.start:t.evidence.end] == t.evidence.sentence
+    for e in x.entities.values():
+        for span in e.mentions:
+            assert text[span.start:span.end].strip()
+
+
+def test_extraction_is_deterministic(extractor):
+    text = "Hyundai Rotem and Otokar Automotive Inc. built the Altay tank for Turkey in Ankara."
+    first, second = extractor.extract(doc(text)), extractor.extract(doc(text))
+    assert first.model_dump() == second.model_dump()
+
+
+def test_gazetteer_and_rules_work_without_statistical_ner():
+    g = Gazetteer([Entry("Hyundai Rotem", T.Firm, [], None, None)])
+    x = Extractor(g, use_ner=False).extract(doc("Hyundai Rotem builds the Sinop Nuclear Power Plant."))
+    assert labels(x) == {"Hyundai Rotem": T.Firm, "Sinop Nuclear Power Plant": T.Project}

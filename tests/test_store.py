@@ -1,0 +1,113 @@
+"""The store through ingest: idempotence, replacement, removal, locking."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from graph import open_graph
+from graph.errors import StoreError, StoreLockedError
+from graph.store import open_store
+
+ARTICLE = textwrap.dedent("""\
+    Seoul and Warsaw deepen defence ties
+
+    Hyundai Rotem signed the K2 Framework Agreement with Poland in Warsaw.
+    Korea Aerospace Industries will supply FA-50 aircraft to the Polish Air Force.
+    """)
+
+
+def nquads(path) -> bytes:
+    with open_store(path) as s:
+        buf = io.BytesIO()
+        s.dump(buf, "nquads")
+    return b"\n".join(sorted(line for line in buf.getvalue().splitlines() if b"generatedAtTime" not in line))
+
+
+def test_reingesting_an_unchanged_document_changes_no_quad(cli, store, tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    assert cli("ingest", tmp_path / "a.txt").exit_code == 0
+    before = nquads(store)
+    result = cli("ingest", tmp_path / "a.txt")
+    assert result.exit_code == 0 and "unchanged" in result.stdout
+    assert nquads(store) == before
+
+
+def test_changed_document_replaces_its_graph(cli, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE)
+    cli("ingest", path)
+    path.write_text(ARTICLE.replace("Poland", "Egypt").replace("Polish", "Egyptian"))
+    result = cli("ingest", path)
+    assert result.exit_code == 0 and "replaced" in result.stdout
+    labels = {e["label"] for e in cli.json("countries")}
+    assert "Egypt" in labels and "Poland" not in labels
+    assert cli.json("stats")["documents"] == 1
+
+
+def test_removing_a_document_removes_only_what_it_alone_asserted(cli, tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text("Hyundai Rotem opened an office in Ankara, Türkiye.\n")
+    cli("ingest", tmp_path)
+    result = cli("remove", "a.txt")
+    assert result.exit_code == 0, result.output
+    firms = {e["label"]: e for e in cli.json("firms")}
+    assert [s["name"] for s in firms["Hyundai Rotem"]["sources"]] == ["b.txt"]
+    assert "Korea Aerospace Industries" not in firms
+    assert cli.json("stats")["documents"] == 1
+
+
+def test_removing_an_unknown_document_says_what_exists(cli, tmp_path):
+    (tmp_path / "article.txt").write_text(ARTICLE)
+    cli("ingest", tmp_path)
+    result = cli("remove", "articel.txt")
+    assert result.exit_code == 1 and "article.txt" in result.stderr
+
+
+def test_a_second_writer_is_refused_at_once_with_a_clear_message(store):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from graph.store import open_store; "
+         f"s = open_store({str(store)!r}, write=True); print('ready', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLockedError, match="another ties process"):
+            open_store(store, write=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    with open_store(store, write=True):
+        pass  # the lock went with the process
+
+
+def test_reading_a_store_that_does_not_exist_says_to_ingest_first(tmp_path):
+    with pytest.raises(StoreError, match="ties ingest"):
+        open_store(tmp_path / "nothing")
+
+
+def test_a_failed_file_does_not_stop_the_others_and_stats_show_only_successes(cli, tmp_path):
+    (tmp_path / "good.txt").write_text(ARTICLE)
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "also-good.md").write_text("# Note\n\nKEPCO signed a contract with ENEC in Abu Dhabi.\n")
+    result = cli("ingest", tmp_path)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("failed")]
+    assert len(errors) == 2 and any("empty.txt" in e for e in errors) and any("binary.txt" in e for e in errors)
+    assert {d["name"] for d in cli.json("documents")} == {"good.txt", "also-good.md"}
+
+
+def test_library_api_round_trip(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    with open_graph(tmp_path / "store") as g:
+        reports = g.ingest([tmp_path / "a.txt"])
+        assert [r.status for r in reports] == ["added"]
+        agreements = g.entities(type="Agreement", involving="Hyundai Rotem")
+        assert [a.label for a in agreements] == ["K2 Framework Agreement"]
+        net = g.network()
+        assert net.number_of_nodes() >= 4 and all("label" in d for _, d in net.nodes(data=True))
