@@ -90,8 +90,9 @@ def _people(mentions: list[Mention]) -> dict[str, str]:
 def _new_entity(key: str, m: Mention, kind: EntityType) -> Entity:
     entry = m.entry if m.alias_of is None else m.alias_of.entry
     if entry is not None:
-        return Entity(key=key, type=entry.type, label=entry.label, wikidata=entry.wikidata,
-                      country=entry.country, method="gazetteer")
+        # The gazetteer's aliases come along, so a user finds the entity by any of them.
+        return Entity(key=key, type=entry.type, label=entry.label, aliases=set(entry.aliases),
+                      wikidata=entry.wikidata, country=entry.country, method="gazetteer")
     return Entity(key=key, type=kind, label=_clean(m.label), method=m.method)
 
 

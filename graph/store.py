@@ -157,7 +157,10 @@ class OxigraphStore(Store):
         # pyoxigraph substitutes only variables the SELECT projects: callers project them.
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         with self._reading() as store, _backend("run the query"):
-            result = store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
+            # The default graph is the union of every document's graph, so plain
+            # queries see everything; GRAPH ?g still reaches one document.
+            result = store.query(sparql, prefixes=PREFIXES, substitutions=subs or None,
+                                 use_default_graph_as_union=True)
             if isinstance(result, ox.QuerySolutions):
                 return _Solutions([v for v in result.variables], [row for row in result])
             if isinstance(result, ox.QueryTriples):

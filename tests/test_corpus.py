@@ -1,0 +1,50 @@
+"""Issue checks on the shared evaluation corpus (../shared/corpus), when it is
+beside the checkout: idempotence, exact spans, lookups, export, validation."""
+
+from __future__ import annotations
+
+import io
+
+import networkx as nx
+
+from graph.store import open_store
+from tests.conftest import SHARED_CORPUS
+
+
+def _quads(path) -> list[bytes]:
+    buf = io.BytesIO()
+    with open_store(path) as s:
+        s.dump(buf, "nquads")
+    return sorted(buf.getvalue().splitlines())
+
+
+def test_reingesting_the_corpus_changes_no_quad(corpus, corpus_store):
+    before = _quads(corpus_store)
+    result = corpus("ingest", SHARED_CORPUS)
+    assert result.exit_code == 0 and result.stdout.count("unchanged") == len(list(SHARED_CORPUS.glob("*.txt")))
+    assert _quads(corpus_store) == before
+
+
+def test_every_evidence_span_slices_its_document_and_the_store_conforms(corpus):
+    result = corpus("validate")
+    assert result.exit_code == 0, result.stdout[-2000:]
+
+
+def test_show_turkiye_finds_turkiye(corpus):
+    assert corpus.json("show", "Turkiye")["label"] == "Türkiye"
+
+
+def test_unknown_name_lists_the_closest(corpus):
+    result = corpus("show", "Hyundai Rotam")
+    assert result.exit_code == 1 and "Hyundai Rotem" in result.stderr
+
+
+def test_malformed_sparql_is_one_line(corpus):
+    result = corpus("sparql", "SELECT WHERE {")
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_graphml_has_a_label_on_every_node(corpus, tmp_path):
+    assert corpus("export", "graphml", tmp_path / "g.graphml").exit_code == 0
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    assert g.number_of_nodes() > 30 and all(d.get("label") for _, d in g.nodes(data=True))
