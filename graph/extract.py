@@ -6,17 +6,25 @@ Deterministic: the same text and gazetteer give the same extraction."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from .gazetteer import Gazetteer
-from .mentions import find_mentions
-from .model import Document, Extraction
+from .mentions import Mention, find_mentions
+from .model import Document, Entity, Extraction
+from .names import match_key
 from .nlp import NerSpan, ner_model_name, recognise
 from .relations import find_ties
-from .resolve import resolve
+from .resolve import GENERIC_NAMES, resolve
 from .sentences import split_sentences
+from .vocab import EntityType
 
 __all__ = ["EXTRACTOR_VERSION", "Extractor"]
 
 EXTRACTOR_VERSION = "0.1.0"
+
+
+_MOU_TOPIC = re.compile(r"Memorandum of Understanding on (\w+)")
 
 
 class Extractor:
@@ -36,9 +44,31 @@ class Extractor:
         ner = recognise([d.masked for d in docs]) if self.use_ner else [[] for _ in docs]
         return [self._extract(doc, spans) for doc, spans in zip(docs, ner)]
 
+    def _specify_generic(self, entities: dict[str, Entity], mentions: list[Mention], keys: list[str]) -> None:
+        """"The Free Trade Agreement" in an article about two countries is the
+        one free trade agreement the gazetteer knows between those two."""
+        counts = Counter(k for m, k in zip(mentions, keys) if m.type is EntityType.Country and not m.nested)
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+        if len(top) < 2:
+            return
+        pair = frozenset(entities[k].label for k, _ in top)
+        for entity in entities.values():
+            topic = _MOU_TOPIC.match(entity.label)
+            if entity.type is EntityType.Agreement and entity.method != "gazetteer" and topic:
+                # Unnamed agreements are told apart by kind, topic and the two countries.
+                entity.scope = "–".join(sorted(pair))
+                entity.identity = match_key(f"memorandum of understanding {topic.group(1)} {entity.scope}")
+            kind = match_key(entity.label)
+            if entity.type is EntityType.Agreement and entity.method != "gazetteer" and kind in GENERIC_NAMES:
+                entry = self.gazetteer.bilateral(kind, pair)
+                if entry is not None:
+                    entity.aliases |= set(entry.aliases) | {entity.label}
+                    entity.label, entity.wikidata, entity.method = entry.label, entry.wikidata, "gazetteer"
+
     def _extract(self, doc: Document, ner: list[NerSpan]) -> Extraction:
         sentences = split_sentences(doc.masked)
         mentions = find_mentions(doc.masked, sentences, self.gazetteer, ner)
-        entities, mentions, keys = resolve(mentions)
+        entities, mentions, keys = resolve(mentions, doc.masked, sentences)
+        self._specify_generic(entities, mentions, keys)
         ties = find_ties(doc.text, sentences, mentions, keys, entities)
         return Extraction(entities=entities, ties=ties)

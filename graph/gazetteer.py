@@ -47,6 +47,7 @@ class Gazetteer:
         self.entries = entries
         self.by_label: dict[tuple[EntityType, str], Entry] = {}
         self._trie: dict = {}
+        self._bilateral: dict[frozenset[str], list[Entry]] | None = None
         for entry in entries:
             self.by_label[(entry.type, fold(entry.label))] = entry
             for name in [entry.label, *entry.aliases]:
@@ -65,6 +66,18 @@ class Gazetteer:
                 entries.extend(_read_file(path))
         return cls(entries)
 
+    def bilateral(self, kind: str, countries: frozenset[str]) -> Entry | None:
+        """The one agreement of this kind ("free trade agreement", folded) whose
+        name names exactly these countries, if there is one."""
+        if self._bilateral is None:
+            self._bilateral = {}
+            for entry in self.entries:
+                if entry.type is EntityType.Agreement:
+                    named = frozenset(m.entry.label for m in self.find(entry.label, only={EntityType.Country}))
+                    self._bilateral.setdefault(named, []).append(entry)
+        found = [e for e in self._bilateral.get(countries, []) if fold(e.label).endswith(kind)]
+        return found[0] if len(found) == 1 else None
+
     def country(self, label: str | None) -> Entry | None:
         if not label:
             return None
@@ -81,13 +94,13 @@ class Gazetteer:
             node = node.setdefault(tok.key, {})
         node.setdefault(_END, []).append((entry, demonym, _case_rule(name)))
 
-    def find(self, text: str, toks: list[Token] | None = None) -> list[Match]:
-        """Longest, non-overlapping matches, left to right."""
+    def find(self, text: str, toks: list[Token] | None = None, only: set[EntityType] | None = None) -> list[Match]:
+        """Longest, non-overlapping matches, left to right (of ``only`` these types)."""
         toks = toks if toks is not None else tokens(text)
         out: list[Match] = []
         i = 0
         while i < len(toks):
-            best = self._longest(text, toks, i)
+            best = self._longest(text, toks, i, only)
             if best is None:
                 i += 1
                 continue
@@ -95,7 +108,7 @@ class Gazetteer:
             i = best.last_token
         return out
 
-    def _longest(self, text: str, toks: list[Token], i: int) -> Match | None:
+    def _longest(self, text: str, toks: list[Token], i: int, only: set[EntityType] | None = None) -> Match | None:
         node = self._trie
         best = None
         j = i
@@ -105,11 +118,19 @@ class Gazetteer:
             node = node[toks[j].key]
             j += 1
             for entry, demonym, rule in node.get(_END, ()):
+                if only is not None and entry.type not in only:
+                    continue
                 surface = text[toks[i].start:toks[j - 1].end]
-                if _case_ok(surface, rule):
+                if _case_ok(surface, rule) and not _in_compound(text, toks[j - 1].end, entry):
                     best = Match(entry, toks[i].start, toks[j - 1].end, i, j, demonym)
                     break
         return best
+
+
+def _in_compound(text: str, end: int, entry: Entry) -> bool:
+    """"Pacific-focused", "Eurasia-wide": a place inside a compound adjective
+    describes something else. Countries and demonyms stay ("US-led" is about the US)."""
+    return entry.type is EntityType.Place and text[end:end + 1] in ("-", "‐") and text[end + 1:end + 2].islower()
 
 
 def _joinable(text: str, left_end: int, right_start: int) -> bool:

@@ -37,21 +37,22 @@ class Identities:
     def canonical(self, entities: dict[str, Entity], doc_name: str) -> dict[str, Canonical]:
         keys_of = {k: _keys(k, e) for k, e in entities.items()}
         self._load({key for keys in keys_of.values() for key in keys})
-        out = {}
-        for local, entity in entities.items():
-            out[local] = self._decide(entity, keys_of[local], doc_name)
-        return out
+        return {local: self._decide(entity, keys_of[local], doc_name) for local, entity in entities.items()}
 
     def _decide(self, e: Entity, keys: set[str], doc_name: str) -> Canonical:
         if e.method == "gazetteer":
             found = self._remember(Canonical(entity_iri(e.type, e.label), e.type, e.label, wikidata=e.wikidata))
+        elif e.identity:
+            found = self._existing(e, {e.identity}) or self._remember(
+                Canonical(entity_iri(e.type, e.label, scope=e.scope), e.type, e.label), e.identity)
         elif match_key(e.label) in GENERIC_NAMES:
             found = self._remember(Canonical(entity_iri(e.type, e.label, scope=doc_name), e.type, e.label))
         else:
             found = self._existing(e, keys) or self._remember(Canonical(entity_iri(e.type, e.label), e.type, e.label))
-        # Each document states its own aliases and keys for the shared node.
+        # Each document states its own aliases and lookup keys for the shared node.
+        stored = keys | {match_key(a) for a in e.aliases} | {match_key(found.label), match_key(e.label)}
         return Canonical(found.iri, found.type, found.label, aliases=set(e.aliases) | {e.label},
-                         keys=keys | {match_key(found.label)}, wikidata=found.wikidata)
+                         keys=stored, wikidata=found.wikidata)
 
     def _existing(self, e: Entity, keys: set[str]) -> Canonical | None:
         candidates = {c.iri: c for key in sorted(keys) for c in self._by_key.get(key, [])}
@@ -78,12 +79,14 @@ class Identities:
             return self._remember(Canonical(found_iri, EntityType.Person, label))
         return None
 
-    def _remember(self, c: Canonical) -> Canonical:
+    def _remember(self, c: Canonical, identity: str | None = None) -> Canonical:
         known = self._by_iri.get(c.iri)
         if known is not None:
             return known
         self._by_iri[c.iri] = c
         self._by_key[match_key(c.label)].append(c)
+        if identity:
+            self._by_key[identity].append(c)
         return c
 
     def _load(self, keys: set[str]) -> None:
@@ -108,6 +111,8 @@ class Identities:
 
 
 def _keys(local_key: str, e: Entity) -> set[str]:
+    if e.identity:
+        return {e.identity}
     keys = {match_key(e.label)} | {match_key(a) for a in e.aliases}
     if local_key.startswith("name:"):
         keys.add(local_key[len("name:"):])

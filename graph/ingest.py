@@ -17,7 +17,7 @@ from .errors import DocumentError, StoreError
 from .extract import Extractor
 from .gazetteer import Gazetteer
 from .identity import Identities
-from .model import Document, IngestReport
+from .model import Document, Extraction, IngestReport
 from .rdf import document_iri, document_quads
 from .resources import gazetteer_dir
 from .store import Store
@@ -88,11 +88,28 @@ def ingest(
     return reports
 
 
+def _extract(extractor: Extractor, docs: list[Document], report) -> list[tuple[Document, Extraction]]:
+    """Extractions for a batch; a document that breaks the extractor is
+    reported as failed and the others go on."""
+    try:
+        return list(zip(docs, extractor.extract_many(docs)))
+    except Exception:  # a bug on one document must not lose the batch: retry one by one, reporting each failure
+        out = []
+        for doc in docs:
+            try:
+                out.append((doc, extractor.extract(doc)))
+            except Exception as exc:  # reported as this file's failure, with the cause
+                report(IngestReport(path=doc.meta.path, status="failed", file_name=doc.meta.file_name,
+                                    error=f"{doc.meta.path}: extraction failed ({exc.__class__.__name__}: {exc}); "
+                                          "this is a bug in ties, please report it with the file"))
+        return out
+
+
 def _write(store, extractor, identities, docs, known, report) -> None:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     batch = []
     results = []
-    for doc, extraction in zip(docs, extractor.extract_many(docs)):
+    for doc, extraction in _extract(extractor, docs, report):
         doc.meta.ingested_at = now
         doc.meta.extractor_version = extractor.version
         canon = identities.canonical(extraction.entities, doc.meta.file_name)
@@ -102,6 +119,8 @@ def _write(store, extractor, identities, docs, known, report) -> None:
         results.append(IngestReport(path=doc.meta.path, status="replaced" if replace else "added",
                                     file_name=doc.meta.file_name, entities=len({c.iri for c in canon.values()}),
                                     ties=len(extraction.ties)))
+    if not batch:
+        return
     try:
         store.add_documents(batch)
     except StoreError as exc:
@@ -109,6 +128,10 @@ def _write(store, extractor, identities, docs, known, report) -> None:
             report(IngestReport(path=r.path, status="failed", file_name=r.file_name,
                                 error=f"{r.path}: not stored: {exc}"))
         return
-    for doc, r in zip(docs, results):
-        known[doc.meta.file_name] = doc.meta.sha256
+    for (_, _, _), r in zip(batch, results):
+        known[r.file_name] = _sha(r, docs)
         report(r)
+
+
+def _sha(r: IngestReport, docs: list[Document]) -> str:
+    return next(d.meta.sha256 for d in docs if d.meta.file_name == r.file_name)

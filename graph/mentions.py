@@ -41,13 +41,15 @@ class Mention:
     demonym: bool = False
     inner: list["Mention"] = field(default_factory=list)  # names inside this one
     alias_of: "Mention | None" = None  # the long form an acronym stands for
+    nested: bool = False  # named inside another name; tied only to that name
+    surface: str | None = None  # the words as written, when the label differs
 
     @property
     def rank(self) -> int:
         return _RANK[self.method.split(":")[0]]
 
 
-_RANK = {"gazetteer": 4, "pattern": 3, "title": 3, "acronym": 3, "ner": 1}
+_RANK = {"gazetteer": 4, "pattern": 3, "title": 3, "acronym": 3, "coref": 2, "ner": 1}
 
 
 def find_mentions(
@@ -68,6 +70,8 @@ def find_mentions(
     chosen = _settle(candidates)
     chosen.extend(_acronyms(text, sentences, chosen))
     chosen.extend(_named_inside(chosen))
+    chosen.sort(key=lambda m: m.start)
+    chosen.extend(_definite_references(text, sentences, chosen))
     chosen.sort(key=lambda m: m.start)
     return chosen
 
@@ -209,13 +213,17 @@ def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: 
             names = _split_on_and(run)
     out = []
     for name in names:
+        name = _drop_leading_title(name)
         if not name:
             continue
-        label = _text(chunk, name)
-        typed = type_by_head(label)
+        typed = type_by_head(_text(chunk, name))
+        if typed is None:
+            name = _typed_prefix(chunk, name)
+            typed = type_by_head(_text(chunk, name)) if name else None
         if typed is None:
             continue
         kind, rule = typed
+        label = _text(chunk, name)
         start, end = sent.start + name[0].start, sent.start + name[-1].end
         if _covered_by_gazetteer(start, end, gaz):
             continue
@@ -224,6 +232,29 @@ def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: 
         inner = [g for g in gaz if start <= g.start and g.end <= end]
         out.append(Mention(start, end, kind, label, f"pattern:{rule}", 0.8, index, inner=inner))
     return out
+
+
+def _drop_leading_title(name: list[_Word]) -> list[_Word]:
+    """"Vice Head of the Agency": the title is not part of the body's name."""
+    words = [fold(w.text) for w in name]
+    for i, w in enumerate(words[:4]):
+        if w == "of" and i > 0 and all(x in _TITLE_WORDS for x in words[:i]):
+            return name[i + 1:]
+    return name
+
+
+_TITLE_WORDS = {w for t in TITLES for w in t.split()} | {"vice", "deputy", "acting", "former", "chief", "executive"}
+
+
+def _typed_prefix(chunk: str, name: list[_Word]) -> list[_Word]:
+    """"Yalova University Graduate School of International Relations": the
+    shortest front part that ends in a head names the body (the rest is a unit of it)."""
+    for k in range(2, len(name)):
+        prefix = name[:k]
+        typed = type_by_head(_text(chunk, prefix))
+        if typed and typed[0] in (T.ResearchOrganization, T.GovernmentBody, T.Firm):
+            return prefix
+    return []
 
 
 def _split_on_and(run: list[_Word]) -> list[list[_Word]]:
@@ -282,7 +313,8 @@ def _memoranda(chunk: str, sent: Sentence, index: int) -> list[Mention]:
         words = [w for w in (topic.group(1).split() if topic else []) if w not in STOP_WORDS][:2]
         label = "Memorandum of Understanding" + (" on " + " ".join(words) if words else "")
         end = topic.end() if topic and topic.start() == m.end() and words else m.end()
-        out.append(Mention(sent.start + m.start(), sent.start + end, T.Agreement, label, "pattern:memorandum", 0.75, index))
+        out.append(Mention(sent.start + m.start(), sent.start + end, T.Agreement, label, "pattern:memorandum", 0.75,
+                           index, surface=chunk[m.start():end]))
     return out
 
 
@@ -346,6 +378,73 @@ def _ner_type(ner_label: str, name: str, sentence: str) -> EntityType | None:
     return None
 
 
+_REFERENCE_HEADS = {
+    **dict.fromkeys(("summit", "visit", "conference", "forum", "war", "exhibition", "expo"), T.Event),
+    **dict.fromkeys(("agreement", "treaty", "accord", "deal", "memorandum", "contract"), T.Agreement),
+    **dict.fromkeys(("bridge", "tunnel", "plant", "airport", "pipeline", "railway", "project", "programme",
+                     "program", "dam", "canal"), T.Project),
+    **dict.fromkeys(("tank", "howitzer", "reactor", "fighter", "aircraft", "engine"), T.Product),
+    **dict.fromkeys(("commission", "ministry", "agency", "administration"), T.GovernmentBody),
+    **dict.fromkeys(("company", "firm", "group", "builder", "manufacturer", "contractor"), T.Firm),
+}
+_REFERENCE = re.compile(r"\b(?:the|this|that|these|those)\s+(" + "|".join(_REFERENCE_HEADS) + r")\b", re.I)
+_REFERENCE_REACH = 12  # sentences back to look for what "the bridge" means
+
+
+_PAIR = re.compile(r"\b(?:both|the two)\s+(?:countries|nations|sides|governments|states)\b", re.I)
+
+
+def _definite_references(text: str, sentences: list[Sentence], chosen: list[Mention]) -> list[Mention]:
+    """"The summit", "this visit", "the bridge": the most recent entity of the
+    head's type whose name has that head ("the company": the most recent firm).
+    "Both nations", "the two countries": the last two countries named."""
+    out = []
+    taken = [(m.start, m.end) for m in chosen]
+    for index, sent in enumerate(sentences):
+        if sent.heading:
+            continue
+        for ref in _PAIR.finditer(text, sent.start, sent.end):
+            for country in _last_two_countries(chosen, ref.start(), index):
+                out.append(Mention(ref.start(), ref.end(), T.Country, country.label, "coref", 0.6, index,
+                                   country.entry, alias_of=country))
+        for ref in _REFERENCE.finditer(text, sent.start, sent.end):
+            head = ref.group(1).lower()
+            start, end = ref.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            antecedent = _antecedent(chosen, start, index, head)
+            if antecedent is not None:
+                out.append(Mention(start, end, antecedent.type, antecedent.label, "coref", 0.6, index,
+                                   antecedent.entry, alias_of=antecedent))
+    return out
+
+
+def _last_two_countries(chosen: list[Mention], before: int, index: int) -> list[Mention]:
+    found: dict[str, Mention] = {}
+    for m in reversed(chosen):
+        if m.start >= before or m.type is not T.Country or m.entry is None:
+            continue
+        if index - m.sentence > _REFERENCE_REACH:
+            break
+        found.setdefault(m.entry.label, m)
+        if len(found) == 2:
+            return list(found.values())
+    return []
+
+
+def _antecedent(chosen: list[Mention], before: int, index: int, head: str) -> Mention | None:
+    kind = _REFERENCE_HEADS[head]
+    any_of_type = kind is T.Firm
+    for m in reversed(chosen):
+        if m.start >= before or m.nested or m.alias_of is not None:
+            continue
+        if index - m.sentence > _REFERENCE_REACH:
+            return None
+        if m.type is kind and (any_of_type or head in fold(m.label).split() or head in fold(m.surface or "").split()):
+            return m
+    return None
+
+
 _HOSTS = {T.Agreement, T.Event, T.Project, T.Firm, T.GovernmentBody}
 
 
@@ -353,8 +452,14 @@ def _named_inside(chosen: list[Mention]) -> list[Mention]:
     """A country or international body named inside an agreement, event,
     project or organisation name ("Korea-Türkiye Free Trade Agreement") is
     mentioned too; places inside names ("Istanbul University") are not."""
-    return [inner for m in chosen if m.type in _HOSTS for inner in m.inner
-            if inner.type in (T.Country, T.InternationalOrganization)]
+    out = []
+    for m in chosen:
+        if m.type in _HOSTS:
+            for inner in m.inner:
+                if inner.type in (T.Country, T.InternationalOrganization):
+                    inner.nested = True
+                    out.append(inner)
+    return out
 
 
 # --- settling overlaps, acronyms --------------------------------------------------

@@ -66,6 +66,10 @@ class Entity(BaseModel):
     country: str | None = None
     method: str = "gazetteer"
     mentions: list[Span] = Field(default_factory=list)
+    # For a thing named only by its kind and topic ("MoU on nuclear cooperation"):
+    # what identifies it across documents, and the pair of countries it is between.
+    identity: str | None = None
+    scope: str | None = None
 
 
 class Evidence(BaseModel):

@@ -52,7 +52,7 @@ _CONTRAST = re.compile(r"^\W*(while|whereas|although|though|unlike)\b", re.I)
 _HEAD_TITLES = re.compile(r"\b(president|prime minister|premier|chancellor|king|queen|emir|crown prince|sultan|leader)\b",
                           re.I)
 _CONFIDENCE = {"cue": Decimal("0.8"), "cooccurrence": Decimal("0.5"), "name": Decimal("0.7"), "title": Decimal("0.85"),
-               "gazetteer": Decimal("0.6")}
+               "gazetteer": Decimal("0.6"), "adjacent": Decimal("0.4")}
 
 
 def find_ties(
@@ -66,6 +66,10 @@ def find_ties(
         sent = sentences[index]
         for tie in _sentence_ties(text, sent, items, entities):
             ties.setdefault((tie.subject, tie.predicate, tie.object, tie.evidence.start), tie)
+        previous = by_sentence.get(index - 1)
+        if previous and _continues(text, sentences[index - 1], sent):
+            for tie in _bridge_ties(text, sentences[index - 1], sent, previous, items, entities):
+                ties.setdefault((tie.subject, tie.predicate, tie.object, tie.evidence.start), tie)
     for tie in _gazetteer_ties(text, sentences, mentions, keys, entities):
         ties.setdefault((tie.subject, tie.predicate, tie.object, tie.evidence.start), tie)
     return list(ties.values())
@@ -84,9 +88,40 @@ def _sentence_ties(text: str, sent: Sentence, items: list[tuple[Mention, str]], 
         for b, kb in items[i + 1:]:
             if ka == kb or (contrast_cut is not None and (a.start < contrast_cut) != (b.start < contrast_cut)):
                 continue
-            if a.start < b.end and b.start < a.end:
-                continue  # one name inside the other: _inner_ties says how they are tied
+            if a.start < b.end and b.start < a.end or _aside(a, entities[ka]) or _aside(b, entities[kb]):
+                continue  # a name inside a name is tied by _inner_ties only
             yield _pair_tie(text, sent, a, ka, b, kb, entities)
+
+
+_ANAPHOR = re.compile(r"^\W*(this|these|such|those)\b", re.I)
+
+
+def _continues(text: str, previous: Sentence, sent: Sentence) -> bool:
+    """A sentence that opens with "This ..." or "These ..." in the same
+    paragraph goes on about what the sentence before it named."""
+    return (not previous.heading and not sent.heading and bool(_ANAPHOR.match(text[sent.start:sent.end]))
+            and "\n\n" not in text[previous.end:sent.start])
+
+
+def _bridge_ties(text, previous, sent, before, items, entities):
+    """Ties across the two sentences, weaker than in-sentence ones; the
+    evidence spans both sentences."""
+    span = Sentence(previous.start, sent.end, False)
+    for a, ka in before:
+        for b, kb in items:
+            if ka == kb or a.nested or b.nested:
+                continue
+            ta, tb = entities[ka].type, entities[kb].type
+            subj, obj = (ka, kb) if _ORDER[ta] <= _ORDER[tb] else (kb, ka)
+            yield Tie(subject=subj, predicate=R.tiedTo, object=obj,
+                      evidence=_evidence(text, span, "adjacent-sentence", _CONFIDENCE["adjacent"]))
+
+
+def _aside(m: Mention, entity: Entity) -> bool:
+    """An organisation named inside another name ("G20" in "G20 Johannesburg
+    Summit") organises that thing, not the rest of the sentence; a country so
+    named ("Korea-Türkiye FTA") is a party to what the sentence says."""
+    return m.nested and entity.type is not T.Country
 
 
 def _contrast_cut(sentence: str, offset: int) -> int | None:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from .dates import event_day
 from .mentions import Mention
 from .model import Entity, Span
 from .names import match_key
+from .sentences import Sentence
 from .vocab import EntityType
 
 __all__ = ["resolve", "GENERIC_NAMES"]
@@ -32,15 +34,14 @@ GENERIC_NAMES = {
 }
 
 
-def resolve(mentions: list[Mention]) -> tuple[dict[str, Entity], list[Mention], list[str]]:
+def resolve(mentions: list[Mention], text: str = "", sentences: list[Sentence] | None = None
+            ) -> tuple[dict[str, Entity], list[Mention], list[str]]:
     """Entities keyed by a document-local key, the mentions kept, and each
     kept mention's key (same order). A lone surname that NER found and no full
     name in the document explains is dropped: it cannot be told apart."""
     people = _people(mentions)
     mentions = [m for m in mentions if not _unexplained_surname(m, people)]
-    keys: list[str] = [""] * len(mentions)
-    for i, m in enumerate(mentions):
-        keys[i] = _key(m, people)
+    keys = _same_day_events(mentions, [_key(m, people) for m in mentions], text, sentences or [])
     # The type of a non-gazetteer name is the one its most trusted mention gives.
     votes: dict[str, Counter] = defaultdict(Counter)
     for m, key in zip(mentions, keys):
@@ -55,6 +56,27 @@ def resolve(mentions: list[Mention]) -> tuple[dict[str, Entity], list[Mention], 
     for entity in entities.values():
         entity.aliases.discard(entity.label)
     return entities, mentions, keys
+
+
+def _same_day_events(mentions: list[Mention], keys: list[str], text: str, sentences: list[Sentence]) -> list[str]:
+    """Two events a document says happen on the same day ("the State Visit,
+    which took place in Ankara on November 24-25", "the Ankara Summit held on
+    November 24-25") are one event. The day must follow the event's name
+    before any other event is named."""
+    first: dict[str, str] = {}
+    same: dict[str, str] = {}
+    for i, (m, key) in enumerate(zip(mentions, keys)):
+        if m.type is not T.Event or m.nested or not sentences:
+            continue
+        stop = min([sentences[m.sentence].end, m.end + 100]
+                   + [n.start for n in mentions[i + 1:] if n.type is T.Event and n.start >= m.end])
+        day = event_day(text, m.end, stop)
+        if day is None:
+            continue
+        target = first.setdefault(day, same.get(key, key))
+        if target != key:
+            same[key] = target
+    return [same.get(k, k) for k in keys]
 
 
 def _unexplained_surname(m: Mention, people: dict[str, str]) -> bool:
@@ -100,6 +122,8 @@ def _absorb(entity: Entity, m: Mention) -> None:
     entity.mentions.append(Span(start=m.start, end=m.end))
     if m.demonym:
         return
+    if m.surface and _clean(m.surface) != _clean(m.label):
+        entity.aliases.add(_clean(m.surface))
     surface = _clean(m.label)
     if entity.method != "gazetteer" and _better_label(surface, entity.label, entity.type):
         entity.aliases.add(entity.label)
