@@ -341,6 +341,38 @@ def export(
         out.print(f"wrote {path}", markup=False, highlight=False)
 
 
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Folder with entities.jsonl and questions.jsonl.")],
+    documents: Annotated[Optional[Path], typer.Option(exists=True, help="The documents (default: the GOLD folder).")] = None,
+    verbose: Annotated[bool, typer.Option(help="List every miss, extra and imperfect answer.")] = False,
+    format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
+) -> None:
+    """Measure extraction against your own gold annotations, in a temporary store."""
+    from graph import evaluate as run_evaluation
+
+    try:
+        result = run_evaluation(gold, documents)
+    except TiesError as exc:
+        raise fail(str(exc)) from None
+    if format is DetailFormat.json:
+        print(json.dumps(result.__dict__, ensure_ascii=False, indent=2))
+        return
+    if verbose:
+        for title, items in (("missed", result.missed), ("extra", result.extra), ("wrong type", result.wrong_type),
+                             ("duplicates", result.duplicates), ("files that failed", result.failed_files)):
+            out.print(f"## {title}", highlight=False)
+            for item in items:
+                out.print(f"  {item}", markup=False, highlight=False)
+        out.print("## questions", highlight=False)
+        for q in result.questions:
+            if q["recall"] < 1 or q["precision"] < 1:
+                out.print(f"  {q['id']}: {q['ask']}  recall={q['recall']:.2f} precision={q['precision']:.2f}\n"
+                          f"      expected: {q['expected']}\n      returned: {q['returned']}", markup=False, highlight=False)
+    out.print(result.summary(), markup=False, highlight=False)
+    out.print(f"recall by type: {result.recall_by_type}", markup=False, highlight=False)
+
+
 def main() -> None:
     app()
 

@@ -26,7 +26,7 @@ from .store import Store, open_store
 from .validate import ValidationReport, validate
 from .vocab import EntityType
 
-__all__ = ["DEFAULT_STORE", "TiesGraph", "open_graph"]
+__all__ = ["DEFAULT_STORE", "TiesGraph", "open_graph", "evaluate"]
 
 DEFAULT_STORE = Path(".ties")
 
@@ -76,6 +76,15 @@ class TiesGraph:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def evaluate(gold: str | Path, documents: str | Path | None = None, *, use_ner: bool = True):
+    """Measure extraction on DOCUMENTS (default: the gold folder itself) against
+    the gold files in GOLD; uses a temporary store."""
+    from .evaluate import evaluate as _evaluate
+
+    gold = Path(gold)
+    return _evaluate(gold, Path(documents) if documents else gold, _ingest.default_extractor(use_ner=use_ner))
 
 
 def open_graph(location: str | Path = DEFAULT_STORE, *, write: bool = True, wait: float = 0.0) -> TiesGraph:

@@ -20,7 +20,7 @@ from .gazetteer import Entry, Gazetteer, Match
 from .names import fold
 from .nlp import NerSpan
 from .sentences import Sentence
-from .typing_rules import PRODUCT_HEADS, TITLES, is_model_code, type_by_head
+from .typing_rules import HEAD_WORDS, PRODUCT_HEADS, PROJECT_HEADS, TITLES, is_model_code, type_by_head
 from .vocab import EntityType
 
 __all__ = ["Mention", "find_mentions"]
@@ -66,7 +66,11 @@ def find_mentions(
             candidates.append(_agree_with_ner(m, person_ends, text))
         candidates.extend(_memoranda(chunk, sent, index))
         candidates.extend(_products(chunk, sent, index, gaz))
+        candidates.extend(_lowercase_heads(chunk, sent, index, gaz))
     candidates.extend(_from_ner(text, sentences, ner))
+    for m in candidates:
+        if m.type is T.Person:
+            _extend_name(text, m)
     chosen = _settle(candidates)
     chosen.extend(_acronyms(text, sentences, chosen))
     chosen.extend(_named_inside(chosen))
@@ -113,6 +117,57 @@ def _products(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> lis
             start, end = sent.start + m.start(1), sent.start + m.end(1)
             if not any(g.start < end and start < g.end for g in gaz):
                 out.append(Mention(start, end, T.Product, m.group(1), "pattern:model-code", 0.65, index))
+    return out
+
+
+_NAME_TAIL = re.compile(r"(?:-[a-z]{1,8}\b)?(?:\s+(?:el|al|Al|El|bin|ibn|bint|van|von|de|da|di|del|der|den)"
+                        r"(?:-|\s+)[A-Z][\w'’]+(?:-[A-Za-z]+)?(?:\s+[A-Z][a-z]+(?=\s|[,.;:]|$))?)*")
+
+
+def _extend_name(text: str, m: Mention) -> None:
+    """"Moon Jae-in", "Abdel Fattah el-Sisi", "Mohamed bin Zayed Al Nahyan":
+    hyphenated syllables and name particles belong to the name."""
+    tail = _NAME_TAIL.match(text, m.end)
+    if tail and tail.end() > m.end:
+        m.end = tail.end()
+        m.label = text[m.start:m.end]
+
+
+_AGREEMENT_MODIFIERS = ("framework|executive|production|licen[cs]ing|licen[cs]e|supply|purchase|export|prime|front|"
+                        "fuselage|arms|defen[cs]e|trade|loan|credit|cooperation|partnership|development|technology|"
+                        "transfer|offset")
+_NAME_WORD = r"(?:[A-Z][\w’'&-]*|[A-Z]{1,4}-?\d+[A-Z]*)"
+_AGREEMENT_LC = re.compile(
+    rf"(?<![\w-])((?:(?:first|second|third|fourth|initial|final)\s+)?(?:\d{{4}}\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
+    rf"(?:\s+(?:[a-z]+-[a-z]+|{_AGREEMENT_MODIFIERS})){{0,3}})\s+(agreement|contract|deal|treaty|pact|accord)\b")
+_PROJECT_LC = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w’'&-]*)(?:[\s-]+[A-Z][\w’'&-]*){0,3})\s+((?:gas|oil|natural gas|high-speed|nuclear|"
+    r"power|rail|road|crude|LNG|hydroelectric)\s+)?(pipeline|refinery|railway|power plant|nuclear power plant|dam|"
+    r"port|airport|terminal|corridor|shipyard|tunnel|bridge|canal)\b")
+
+
+def _lowercase_heads(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
+    """Names whose head is written in lower case: "the K2 framework agreement",
+    "the KT-1T contract", "the Iğdır-Nakhchivan gas pipeline", "the STAR refinery"."""
+    out = []
+    for pattern, kind in ((_AGREEMENT_LC, T.Agreement), (_PROJECT_LC, T.Project)):
+        for m in pattern.finditer(chunk):
+            name = m.group(1)
+            words = name.split()
+            if words[0].lower() in STOP_WORDS or words[0].lower() in _MONTH_NAMES:
+                continue
+            start, end = sent.start + m.start(), sent.start + m.end()
+            name_end = sent.start + m.start(1) + len(name)
+            inside = [g for g in gaz if start <= g.start and g.end <= name_end]
+            # "Turkish pipeline", "the Korean contract": a nationality is not a name.
+            if inside and all(g.type in (T.Country, T.Place) or g.demonym for g in inside) and \
+                    sum(g.end - g.start for g in inside) >= len(name.replace(" ", "")) - 1:
+                continue
+            if any(g.start <= start and end <= g.end for g in gaz):
+                continue
+            label = chunk[m.start():m.end()]
+            out.append(Mention(start, end, kind, label, f"pattern:lowercase-{kind.value.lower()}", 0.7, index,
+                               inner=inside))
     return out
 
 
@@ -176,7 +231,8 @@ def _runs(chunk: str, words: list[_Word]) -> list[list[_Word]]:
             runs.append(current)
             current = [word]
         elif (glued and word.text.lower() in _CONNECTORS and i + 1 < len(words) and words[i + 1].capital
-              and _glued(chunk, word, words[i + 1])):
+              and _glued(chunk, word, words[i + 1])
+              and (word.text.lower() != "the" or current[-1].text.lower() in ("of", "for"))):
             current.append(word)
         else:
             if current:
@@ -192,9 +248,15 @@ def _glued(chunk: str, left: _Word, right: _Word) -> bool:
     return gap in (" ", "-", "–", "\u00a0") or (gap.isspace() and len(gap) <= 2 and "\n" not in gap)
 
 
+_MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december"}
+
+
 def _trim(run: list[_Word]) -> list[_Word]:
     while run and (run[0].text.lower() in STOP_WORDS or run[0].text.lower() in _CONNECTORS
-                   or run[0].text.lower().endswith("ly")):
+                   or run[0].text.lower().endswith("ly") or run[0].text.lower() in _MONTH_NAMES
+                   or (run[0].text.isdigit() and len(run) > 1 and run[1].text.lower() in _MONTH_NAMES)
+                   or (run[0].text.isdigit() and len(run) > 1 and run[1].text.lower() in STOP_WORDS)):
         run = run[1:]
     while run and run[-1].text.lower() in _CONNECTORS:
         run = run[:-1]
@@ -230,6 +292,8 @@ def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: 
         if kind is T.Product and not _product_name_ok(name):
             continue
         inner = [g for g in gaz if start <= g.start and g.end <= end]
+        if any(g.end == end and g.type is kind for g in inner):
+            continue  # "Korean Defense Acquisition Program Administration": the known body, with a modifier
         out.append(Mention(start, end, kind, label, f"pattern:{rule}", 0.8, index, inner=inner))
     return out
 
@@ -289,7 +353,8 @@ def _titled_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz
             if len(lowered[i:i + width]) == width and title in TITLES:
                 name = run[i + width:]
                 name = name[: next((k for k, w in enumerate(name) if w.text.lower() in _CONNECTORS), len(name))]
-                if 1 <= len(name) <= 4 and all(w.text[:1].isupper() and w.text.isalpha() or "-" in w.text for w in name):
+                if 1 <= len(name) <= 4 and all((w.text[:1].isupper() and w.text.isalpha() or "-" in w.text)
+                                               and fold(w.text) not in HEAD_WORDS for w in name):
                     start, end = sent.start + name[0].start, sent.start + name[-1].end
                     if any(g.start < end and start < g.end for g in gaz) or type_by_head(_text(chunk, name)):
                         return None

@@ -12,7 +12,7 @@ import re
 from .names import fold
 from .vocab import EntityType
 
-__all__ = ["type_by_head", "TITLES", "PRODUCT_HEADS", "is_model_code"]
+__all__ = ["type_by_head", "TITLES", "PRODUCT_HEADS", "HEAD_WORDS", "is_model_code"]
 
 T = EntityType
 
@@ -29,6 +29,10 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
                         "armed forces", "army", "navy", "air force", "coast guard", "police", "embassy", "consulate",
                         "office", "department", "bureau", "secretariat", "command", "forces", "guard", "service",
                         "regulator", "board", "central bank", "municipality", "governorship")),
+    (T.Place, ("exhibition center", "exhibition centre", "convention center", "convention centre",
+               "congress center", "congress centre", "expo center", "stadium", "arena", "palace", "square",
+               "air base", "naval base", "airbase", "province", "district", "county", "peninsula", "strait",
+               "island", "islands", "governorate", "oblast", "prefecture", "industrial zone")),
     (T.ResearchOrganization, ("university", "institute", "center", "centre", "academy", "laboratory", "laboratories",
                               "lab", "think tank", "foundation", "observatory", "research")),
     (T.Project, ("nuclear power plant", "power plant", "power station", "plant", "bridge", "tunnel", "airport",
@@ -41,7 +45,7 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
     (T.Event, ("summit", "visit", "state visit", "conference", "forum", "war", "olympics", "olympic games", "world cup",
                "exhibition", "expo", "fair", "games", "crisis", "earthquake", "earthquakes", "election", "elections",
                "revolution", "talks", "meeting", "annual meeting", "dialogue", "exercise", "exercises", "festival",
-               "ceremony", "congress of", "week", "show", "airshow", "anniversary", "invasion", "coup", "uprising")),
+               "ceremony", "congress of", "show", "airshow", "anniversary", "invasion", "coup", "uprising")),
     (T.Product, ("tank", "howitzer", "reactor", "engine", "fighter", "jet", "aircraft", "helicopter", "missile",
                  "drone", "frigate", "destroyer", "corvette", "submarine", "trainer", "rifle", "launcher", "rocket",
                  "satellite", "vehicle", "vessel", "ship", "carrier", "system", "radar", "locomotive")),
@@ -76,6 +80,9 @@ TITLES = {
 }
 
 PRODUCT_HEADS = {h for t, heads in _HEADS if t is T.Product for h in heads}
+PROJECT_HEADS = {h for t, heads in _HEADS if t is T.Project for h in heads}
+# Every word that can head an organisation, place or thing: never part of a person's name.
+HEAD_WORDS = {w for _, heads in _HEADS + _OPENINGS for h in heads for w in fold(h).split() if len(w) > 2} - {"group"}
 _MODEL_CODE = re.compile(r"^[A-Z]{1,5}-?\d{1,4}[A-Z]{0,2}$|^[A-Z]{1,4}\d{1,4}-[A-Z0-9]+$")
 _NOT_PRODUCTS = {"covid-19", "covid19", "g20", "g-20", "g7", "g-7", "g8", "p5", "q1", "q2", "q3", "q4", "h1", "h2",
                  "cop28", "cop29", "cop27", "cop26", "sdg", "mp3", "a4"}
