@@ -81,7 +81,7 @@ class TiesGraph:
 def evaluate(gold: str | Path, documents: str | Path | None = None, *, use_ner: bool = True):
     """Measure extraction on DOCUMENTS (default: the gold folder itself) against
     the gold files in GOLD; uses a temporary store."""
-    from .evaluate import evaluate as _evaluate
+    from .evaluation import evaluate as _evaluate
 
     gold = Path(gold)
     return _evaluate(gold, Path(documents) if documents else gold, _ingest.default_extractor(use_ner=use_ner))

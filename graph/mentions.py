@@ -146,26 +146,35 @@ _PROJECT_LC = re.compile(
     r"port|airport|terminal|corridor|shipyard|tunnel|bridge|canal)\b")
 
 
+_EVENT_LC = re.compile(
+    r"(?<![\w-])((?:\d{4}\s+)?(?:[A-Z][\w’'&-]*)(?:[\s-]+[A-Z][\w’'&-]*){0,3})\s+"
+    r"(summit|conference|forum|exhibition|talks|war|earthquake|olympics|games|expo)\b")
+
+
 def _lowercase_heads(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
     """Names whose head is written in lower case: "the K2 framework agreement",
-    "the KT-1T contract", "the Iğdır-Nakhchivan gas pipeline", "the STAR refinery"."""
+    "the KT-1T contract", "the Iğdır-Nakhchivan gas pipeline", "the Nakhchivan summit"."""
     out = []
-    for pattern, kind in ((_AGREEMENT_LC, T.Agreement), (_PROJECT_LC, T.Project)):
+    for pattern, kind in ((_AGREEMENT_LC, T.Agreement), (_PROJECT_LC, T.Project), (_EVENT_LC, T.Event)):
         for m in pattern.finditer(chunk):
-            name = m.group(1)
-            words = name.split()
-            if words[0].lower() in STOP_WORDS or words[0].lower() in _MONTH_NAMES:
+            start, name_end = m.start(1), m.start(1) + len(m.group(1))
+            while True:  # a capitalised sentence opener is not part of the name
+                first = re.match(r"\S+\s+", chunk[start:name_end])
+                if not first or first.group().strip().lower() not in STOP_WORDS | _MONTH_NAMES:
+                    break
+                start += first.end()
+            name = chunk[start:name_end]
+            if not name or name.split()[0].lower() in STOP_WORDS:
                 continue
-            start, end = sent.start + m.start(), sent.start + m.end()
-            name_end = sent.start + m.start(1) + len(name)
+            start, end, name_end = sent.start + start, sent.start + m.end(), sent.start + name_end
             inside = [g for g in gaz if start <= g.start and g.end <= name_end]
             # "Turkish pipeline", "the Korean contract": a nationality is not a name.
-            if inside and all(g.type in (T.Country, T.Place) or g.demonym for g in inside) and \
+            if inside and all(g.type is T.Country or g.demonym for g in inside) and \
                     sum(g.end - g.start for g in inside) >= len(name.replace(" ", "")) - 1:
                 continue
             if any(g.start <= start and end <= g.end for g in gaz):
                 continue
-            label = chunk[m.start():m.end()]
+            label = chunk[start - sent.start:m.end()]
             out.append(Mention(start, end, kind, label, f"pattern:lowercase-{kind.value.lower()}", 0.7, index,
                                inner=inside))
     return out
