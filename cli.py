@@ -86,6 +86,7 @@ def ingest(
     max_size: Annotated[float, typer.Option(help="Largest file to read, in MB.", min=0.001)] = 50,
     gazetteer: Annotated[Optional[list[Path]], typer.Option(exists=True, help="An extra gazetteer file or folder (TSV).")] = None,
     ner: Annotated[bool, typer.Option(help="Use statistical NER for names the gazetteer lacks.")] = True,
+    jobs: Annotated[int, typer.Option(help="Extraction processes; 0 picks (two for 40 or more new documents).", min=0)] = 0,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another writer to finish.", min=0)] = 0,
 ) -> None:
     """Read documents and add what they state to the graph; one line per file."""
@@ -104,7 +105,7 @@ def ingest(
                           highlight=False)
         try:
             reports = g.ingest(paths, max_bytes=int(max_size * 1e6), use_ner=ner, gazetteers=gazetteer,
-                               on_report=on_report, on_total=progress.start)
+                               jobs=jobs or None, on_report=on_report, on_total=progress.start)
         except TiesError as exc:
             raise fail(str(exc)) from None
     done = sum(1 for r in reports if r.status in ("added", "replaced"))

@@ -36,9 +36,10 @@ class TiesGraph:
         self.store = store
 
     def ingest(self, paths: list[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, use_ner: bool = True,
-               gazetteers: list[Path] | None = None, **callbacks) -> list[IngestReport]:
+               gazetteers: list[Path] | None = None, jobs: int | None = None, **callbacks) -> list[IngestReport]:
         extractor = _ingest.default_extractor(gazetteers, use_ner=use_ner)
-        return _ingest.ingest(self.store, [Path(p) for p in paths], extractor, max_bytes=max_bytes, **callbacks)
+        return _ingest.ingest(self.store, [Path(p) for p in paths], extractor, max_bytes=max_bytes, jobs=jobs,
+                              **callbacks)
 
     def entities(self, type: EntityType | str | None = None, involving: str | None = None) -> list[EntitySummary]:
         kind = EntityType(type) if type else None

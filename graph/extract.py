@@ -31,6 +31,7 @@ class Extractor:
     def __init__(self, gazetteer: Gazetteer, use_ner: bool = True) -> None:
         self.gazetteer = gazetteer
         self.use_ner = use_ner
+        self.config = None  # set by ingest.ExtractorConfig.build, so workers can rebuild it
 
     @property
     def version(self) -> str:

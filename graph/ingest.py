@@ -8,7 +8,11 @@ only ever holds whole documents."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,13 +27,30 @@ from .resources import gazetteer_dir
 from .store import Store
 from .vocab import META_GRAPH
 
-__all__ = ["ingest", "stored_documents", "default_extractor"]
+__all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig"]
 
 BATCH = 16
 
 
+BATCH = 16  # documents per transaction
+_PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
+
+
+@dataclass(frozen=True)
+class ExtractorConfig:
+    """How to build an extractor, so that worker processes can build their own."""
+
+    gazetteers: tuple[Path, ...] = ()
+    use_ner: bool = True
+
+    def build(self) -> Extractor:
+        extractor = Extractor(Gazetteer.load([gazetteer_dir(), *self.gazetteers]), use_ner=self.use_ner)
+        extractor.config = self
+        return extractor
+
+
 def default_extractor(extra_gazetteers: list[Path] | None = None, use_ner: bool = True) -> Extractor:
-    return Extractor(Gazetteer.load([gazetteer_dir(), *(extra_gazetteers or [])]), use_ner=use_ner)
+    return ExtractorConfig(tuple(extra_gazetteers or ()), use_ner).build()
 
 
 def stored_documents(store: Store) -> dict[str, str]:
@@ -44,9 +65,12 @@ def ingest(
     extractor: Extractor | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int | None = None,
     on_report: Callable[[IngestReport], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> list[IngestReport]:
+    """Ingest files and folders. ``jobs``: extraction processes (None: two
+    when there are many new documents, else one)."""
     extractor = extractor or default_extractor()
     files, walk_errors = find_documents(paths)
     if on_total:
@@ -61,77 +85,136 @@ def ingest(
     for err in walk_errors:
         report(IngestReport(path=err.path, status="failed", error=str(err)))
     known = stored_documents(store)
+    todo = _new_files(files, known, max_bytes, report)
     identities = Identities(store)
-    pending: list[Document] = []
-    seen: dict[str, str] = {}
-    for path in files:
-        try:
-            doc = read_document(path, max_bytes=max_bytes)
-        except DocumentError as exc:
-            report(IngestReport(path=str(path), status="failed", error=str(exc)))
+    batch: list[tuple[Document, Extraction]] = []
+    for item in _extracted(todo, extractor, max_bytes, _jobs(jobs, len(todo), extractor)):
+        if isinstance(item, IngestReport):
+            report(item)
             continue
-        name = doc.meta.file_name
+        batch.append(item)
+        if len(batch) >= BATCH:
+            _write(store, extractor, identities, batch, known, report)
+            batch = []
+    if batch:
+        _write(store, extractor, identities, batch, known, report)
+    return reports
+
+
+def _new_files(files: list[Path], known: dict[str, str], max_bytes: int, report) -> list[Path]:
+    """The files whose content is not in the store yet; the others are reported unchanged."""
+    todo: list[Path] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        name = path.name
         if name in seen:
             report(IngestReport(path=str(path), status="failed", file_name=name,
                                 error=f"{path}: another file named {name!r} ({seen[name]}) is in this run; rename one"))
             continue
-        seen[name] = str(path)
-        if known.get(name) == doc.meta.sha256:
+        seen[name] = path
+        digest = _sha256(path, max_bytes)
+        if digest is not None and known.get(name) == digest:
             report(IngestReport(path=str(path), status="unchanged", file_name=name))
-            continue
-        pending.append(doc)
-        if len(pending) >= BATCH:
-            _write(store, extractor, identities, pending, known, report)
-            pending = []
-    if pending:
-        _write(store, extractor, identities, pending, known, report)
-    return reports
+        else:
+            todo.append(path)
+    return todo
 
 
-def _extract(extractor: Extractor, docs: list[Document], report) -> list[tuple[Document, Extraction]]:
+def _sha256(path: Path, max_bytes: int) -> str | None:
+    """The file's hash, or None when reading it will fail (reading reports why)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _jobs(jobs: int | None, count: int, extractor: Extractor) -> int:
+    if getattr(extractor, "config", None) is None:
+        return 1  # an extractor built by hand cannot be rebuilt in a worker
+    if jobs is None or jobs <= 0:
+        return min(2, os.cpu_count() or 1) if count >= _PARALLEL_FROM else 1
+    return jobs
+
+
+def _extracted(paths: list[Path], extractor: Extractor, max_bytes: int, jobs: int
+               ) -> Iterator[tuple[Document, Extraction] | IngestReport]:
+    """Each file read and extracted, in input order, by ``jobs`` processes."""
+    chunks = [[str(p) for p in paths[i:i + 8]] for i in range(0, len(paths), 8)]
+    if jobs <= 1:
+        _worker_init(extractor, max_bytes)
+        results = map(_work, chunks)
+        yield from (item for chunk in results for item in chunk)
+        return
+    ctx = multiprocessing.get_context("spawn")  # the parent holds the store's threads: never fork it
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(extractor.config, max_bytes)) as pool:
+        for chunk in pool.imap(_work, chunks):
+            yield from chunk
+
+
+_worker: dict = {}
+
+
+def _worker_init(extractor: Extractor | ExtractorConfig, max_bytes: int) -> None:
+    _worker["extractor"] = extractor.build() if isinstance(extractor, ExtractorConfig) else extractor
+    _worker["max_bytes"] = max_bytes
+
+
+def _work(paths: list[str]) -> list[tuple[Document, Extraction] | IngestReport]:
+    docs: list[Document] = []
+    out: list = []
+    for path in paths:
+        try:
+            docs.append(read_document(Path(path), max_bytes=_worker["max_bytes"]))
+            out.append(None)
+        except DocumentError as exc:
+            out.append(IngestReport(path=path, status="failed", error=str(exc)))
+    extracted = iter(_extract(_worker["extractor"], docs))
+    return [item if item is not None else next(extracted) for item in out]
+
+
+def _extract(extractor: Extractor, docs: list[Document]) -> list[tuple[Document, Extraction] | IngestReport]:
     """Extractions for a batch; a document that breaks the extractor is
     reported as failed and the others go on."""
     try:
         return list(zip(docs, extractor.extract_many(docs)))
     except Exception:  # a bug on one document must not lose the batch: retry one by one, reporting each failure
-        out = []
+        out: list[tuple[Document, Extraction] | IngestReport] = []
         for doc in docs:
             try:
                 out.append((doc, extractor.extract(doc)))
             except Exception as exc:  # reported as this file's failure, with the cause
-                report(IngestReport(path=doc.meta.path, status="failed", file_name=doc.meta.file_name,
-                                    error=f"{doc.meta.path}: extraction failed ({exc.__class__.__name__}: {exc}); "
-                                          "this is a bug in ties, please report it with the file"))
+                out.append(IngestReport(path=doc.meta.path, status="failed", file_name=doc.meta.file_name,
+                                        error=f"{doc.meta.path}: extraction failed ({exc.__class__.__name__}: {exc}); "
+                                              "this is a bug in ties, please report it with the file"))
         return out
 
 
-def _write(store, extractor, identities, docs, known, report) -> None:
+def _write(store: Store, extractor: Extractor, identities: Identities, extracted: list[tuple[Document, Extraction]],
+           known: dict[str, str], report) -> None:
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    batch = []
-    results = []
-    for doc, extraction in _extract(extractor, docs, report):
+    batch, results = [], []
+    for doc, extraction in extracted:
         doc.meta.ingested_at = now
         doc.meta.extractor_version = extractor.version
         canon = identities.canonical(extraction.entities, doc.meta.file_name)
         quads = document_quads(doc, extraction, canon, now, extractor.version)
         replace = doc.meta.file_name in known
         batch.append((document_iri(doc.meta.file_name), quads, replace))
-        results.append(IngestReport(path=doc.meta.path, status="replaced" if replace else "added",
-                                    file_name=doc.meta.file_name, entities=len({c.iri for c in canon.values()}),
-                                    ties=len(extraction.ties)))
-    if not batch:
-        return
+        results.append((doc, IngestReport(path=doc.meta.path, status="replaced" if replace else "added",
+                                           file_name=doc.meta.file_name, entities=len({c.iri for c in canon.values()}),
+                                           ties=len(extraction.ties))))
     try:
         store.add_documents(batch)
     except StoreError as exc:
-        for r in results:
-            report(IngestReport(path=r.path, status="failed", file_name=r.file_name,
-                                error=f"{r.path}: not stored: {exc}"))
+        for doc, r in results:
+            report(IngestReport(path=r.path, status="failed", file_name=r.file_name, error=f"{r.path}: not stored: {exc}"))
         return
-    for (_, _, _), r in zip(batch, results):
-        known[r.file_name] = _sha(r, docs)
+    for doc, r in results:
+        known[doc.meta.file_name] = doc.meta.sha256
         report(r)
-
-
-def _sha(r: IngestReport, docs: list[Document]) -> str:
-    return next(d.meta.sha256 for d in docs if d.meta.file_name == r.file_name)

@@ -111,3 +111,15 @@ def test_library_api_round_trip(tmp_path):
         assert [a.label for a in agreements] == ["K2 Framework Agreement"]
         net = g.network()
         assert net.number_of_nodes() >= 4 and all("label" in d for _, d in net.nodes(data=True))
+
+
+def test_parallel_ingest_gives_the_same_graph_as_serial(tmp_path):
+    from tests.conftest import SAMPLES
+
+    dumps = []
+    for jobs in (1, 2):
+        with open_graph(tmp_path / f"store{jobs}") as g:
+            reports = g.ingest([SAMPLES], jobs=jobs)
+            assert all(r.status == "added" for r in reports)
+        dumps.append(nquads(tmp_path / f"store{jobs}"))
+    assert dumps[0] == dumps[1] and dumps[0]

