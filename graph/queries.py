@@ -61,44 +61,48 @@ def _closest(store: Store, key: str) -> list[str]:
 
 
 def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) -> list[EntitySummary]:
+    """Entities (all, or these IRIs; of one type or any) with their aliases,
+    Wikidata item and the documents that name them, in three queries."""
     values = ""
     if iris is not None:
         if not iris:
             return []
         values = "VALUES ?e { " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
-    bindings = {"type": ox.NamedNode(kind.iri)} if kind else {}
+    types = f"<{kind.iri}>" if kind else _TYPE_VALUES
     rows = store.select(
-        f"SELECT ?e ?type ?label ?g WHERE {{ {values} GRAPH ?g {{ ?e a ?type ; rdfs:label ?label }} "
-        f"VALUES ?type {{ {_TYPE_VALUES} }} }}" if not kind else
-        f"SELECT ?e ?type ?label ?g WHERE {{ {values} GRAPH ?g {{ ?e a ?type ; rdfs:label ?label }} }}",
-        bindings,
+        f"SELECT ?e ?type ?label ?g ?name ?title WHERE {{ {values} VALUES ?type {{ {types} }} "
+        f"GRAPH ?g {{ ?e a ?type ; rdfs:label ?label }} "
+        f"GRAPH <{META_GRAPH}> {{ ?g ties:fileName ?name OPTIONAL {{ ?g dcterms:title ?title }} }} }}"
     )
-    if kind:
-        for r in rows:
-            r["type"] = kind.iri
-    alias_rows = store.select(f"SELECT DISTINCT ?e ?alias WHERE {{ {values} GRAPH ?g {{ ?e skos:altLabel ?alias }} }}")
-    same_rows = store.select(f"SELECT DISTINCT ?e ?wd WHERE {{ {values} GRAPH ?g {{ ?e owl:sameAs ?wd }} }}")
-    docs = _document_names(store)
+    extras = store.select(
+        f"SELECT DISTINCT ?e ?alias ?wd WHERE {{ {values} "
+        "{ GRAPH ?g { ?e skos:altLabel ?alias } } UNION { GRAPH ?g { ?e owl:sameAs ?wd } } }"
+    ) if rows else []
     info: dict[str, dict] = {}
     for r in rows:
-        item = info.setdefault(r["e"], {"label": r["label"], "type": TYPE_BY_IRI[r["type"]], "graphs": set()})
-        item["graphs"].add(r["g"])
+        item = info.setdefault(r["e"], {"label": r["label"], "type": TYPE_BY_IRI[r["type"]], "sources": {}})
+        item["sources"][r["g"]] = Source(name=r["name"], id=r["g"], title=r["title"])
     aliases: dict[str, set[str]] = defaultdict(set)
-    for r in alias_rows:
-        aliases[r["e"]].add(r["alias"])
-    wikidata = {r["e"]: r["wd"].rsplit("/", 1)[-1] for r in same_rows}
-    out = []
-    for e, item in info.items():
-        sources = sorted((docs[g] for g in item["graphs"] if g in docs), key=lambda s: s.name)
-        out.append(EntitySummary(id=e, label=item["label"], type=item["type"],
-                                 aliases=sorted(aliases[e] - {item["label"]}), sources=sources,
-                                 wikidata=wikidata.get(e)))
+    wikidata: dict[str, str] = {}
+    for r in extras:
+        if r["alias"] is not None:
+            aliases[r["e"]].add(r["alias"])
+        if r["wd"] is not None:
+            wikidata[r["e"]] = r["wd"].rsplit("/", 1)[-1]
+    out = [EntitySummary(id=e, label=item["label"], type=item["type"],
+                         aliases=sorted(aliases[e] - {item["label"]}),
+                         sources=sorted(item["sources"].values(), key=lambda s: s.name), wikidata=wikidata.get(e))
+           for e, item in info.items()]
     return sorted(out, key=lambda s: (s.type.value, s.label.casefold(), s.id))
 
 
-def _document_names(store: Store) -> dict[str, Source]:
+def _document_names(store: Store, graphs: set[str]) -> dict[str, Source]:
+    if not graphs:
+        return {}
+    values = " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))
     rows = store.select(
-        f"SELECT ?d ?name ?title WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name OPTIONAL {{ ?d dcterms:title ?title }} }} }}"
+        f"SELECT ?d ?name ?title WHERE {{ VALUES ?d {{ {values} }} "
+        f"GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name OPTIONAL {{ ?d dcterms:title ?title }} }} }}"
     )
     return {r["d"]: Source(name=r["name"], id=r["d"], title=r["title"]) for r in rows}
 
@@ -129,7 +133,8 @@ def show(store: Store, name: str) -> EntityDetail:
         f"UNION {{ GRAPH ?g {{ ?ev rdf:object ?x ; rdf:predicate ?p ; rdf:subject ?other ; {evidence} }} BIND(\"in\" AS ?dir) }} }}",
         {"x": ox.NamedNode(entity)},
     )
-    docs = _document_names(store)
+    docs = {s.id: s for s in summary.sources}
+    docs.update(_document_names(store, {r["g"] for r in rows} - set(docs)))
     others = {s.id: s for s in _summaries(store, sorted({r["other"] for r in rows}), None)}
     grouped: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
