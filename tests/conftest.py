@@ -43,13 +43,17 @@ def cli(store: Path) -> Cli:
     return Cli(store)
 
 
+def _ingested(tmp_path_factory, name: str, source: Path) -> Path:
+    path = tmp_path_factory.mktemp(name) / "store"
+    result = Cli(path)("ingest", source)
+    assert result.exit_code == 0, result.output
+    return path
+
+
 @pytest.fixture(scope="session")
 def samples_store(tmp_path_factory) -> Path:
     """data/samples ingested once; tests that only read share it."""
-    path = tmp_path_factory.mktemp("samples") / "store"
-    result = Cli(path)("ingest", SAMPLES)
-    assert result.exit_code == 0, result.output
-    return path
+    return _ingested(tmp_path_factory, "samples", SAMPLES)
 
 
 @pytest.fixture
@@ -61,10 +65,7 @@ def samples(samples_store: Path) -> Cli:
 def corpus_store(tmp_path_factory) -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("the shared evaluation corpus (../shared/corpus) is not beside this checkout")
-    path = tmp_path_factory.mktemp("corpus") / "store"
-    result = Cli(path)("ingest", SHARED_CORPUS)
-    assert result.exit_code == 0, result.output
-    return path
+    return _ingested(tmp_path_factory, "corpus", SHARED_CORPUS)
 
 
 @pytest.fixture
