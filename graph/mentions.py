@@ -146,6 +146,7 @@ _PROJECT_LC = re.compile(
     r"port|airport|terminal|corridor|shipyard|tunnel|bridge|canal)\b")
 
 
+_ORDINALS = {"first", "second", "third", "fourth", "fifth", "initial", "final"}
 _EVENT_LC = re.compile(
     r"(?<![\w-])((?:\d{4}\s+)?(?:[A-Z][\w’'&-]*)(?:[\s-]+[A-Z][\w’'&-]*){0,3})\s+"
     r"(summit|conference|forum|exhibition|talks|war|earthquake|olympics|games|expo)\b")
@@ -158,13 +159,14 @@ def _lowercase_heads(chunk: str, sent: Sentence, index: int, gaz: list[Mention])
     for pattern, kind in ((_AGREEMENT_LC, T.Agreement), (_PROJECT_LC, T.Project), (_EVENT_LC, T.Event)):
         for m in pattern.finditer(chunk):
             start, name_end = m.start(1), m.start(1) + len(m.group(1))
-            while True:  # a capitalised sentence opener is not part of the name
+            while True:  # a capitalised sentence opener is not part of the name; an ordinal is
                 first = re.match(r"\S+\s+", chunk[start:name_end])
-                if not first or first.group().strip().lower() not in STOP_WORDS | _MONTH_NAMES:
+                word = first.group().strip().lower() if first else ""
+                if not first or word in _ORDINALS or word not in STOP_WORDS | _MONTH_NAMES:
                     break
                 start += first.end()
             name = chunk[start:name_end]
-            if not name or name.split()[0].lower() in STOP_WORDS:
+            if not name or (name.split()[0].lower() in STOP_WORDS and name.split()[0].lower() not in _ORDINALS):
                 continue
             start, end, name_end = sent.start + start, sent.start + m.end(), sent.start + name_end
             inside = [g for g in gaz if start <= g.start and g.end <= name_end]
@@ -182,6 +184,12 @@ def _lowercase_heads(chunk: str, sent: Sentence, index: int, gaz: list[Mention])
 
 def _from_match(chunk: str, match: Match, sent: Sentence, index: int) -> Mention:
     surface = chunk[match.start:match.end]
+    edition = re.match(r"\s(\d{4})\b", chunk[match.end:])
+    if match.entry.type is T.Event and edition:
+        # "IDEF 2011": one edition of a recurring event, an event of its own.
+        end = match.end + edition.end()
+        return Mention(sent.start + match.start, sent.start + end, T.Event, chunk[match.start:end],
+                       "pattern:edition", 0.8, index, inner=[])
     return Mention(sent.start + match.start, sent.start + match.end, match.entry.type, surface,
                    "gazetteer", 0.95, index, match.entry, match.demonym)
 

@@ -1,0 +1,71 @@
+"""The benchmark and its synthetic corpus: the figures are all there and
+sane (never how fast they are), and the corpus is deterministic, varied and
+gives ties entities of many types."""
+
+from __future__ import annotations
+
+import math
+from numbers import Number
+
+import graph
+from graph import benchmark, synthetic
+from graph.benchmark import format_table, run_benchmark
+
+SECTIONS = {
+    "ingest": {"ties_s", "engine_s", "ratio", "docs_per_s", "words_per_s", "processes"},
+    "store": {"ties_write_s", "bulk_load_s", "ratio"},
+    "network": {"ties_s", "networkx_s", "ratio"},
+}
+LOOKUP = {"p50_ms", "p95_ms", "direct_p50_ms", "direct_p95_ms", "ratio"}
+
+
+def _numbers(value, path="result"):
+    """Every number in a nested result, with where it is."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, f"{path}.{key}")
+    elif isinstance(value, Number) and not isinstance(value, bool):
+        yield path, value
+
+
+def test_benchmark_reports_every_figure(monkeypatch, tmp_path):
+    # Fewer lookups and runs: this checks the shape of the result, not the speed.
+    monkeypatch.setattr(benchmark, "LOOKUP_ENTITIES", 4)
+    monkeypatch.setattr(benchmark, "REPEATS", 2)
+    result = run_benchmark(n_docs=12, workdir=tmp_path / "bench")
+
+    assert result["docs"] == 12 and result["words"] > 12 * 300 and result["quads"] > 0
+    for section, keys in SECTIONS.items():
+        assert keys <= result[section].keys(), section
+    assert set(result["lookups"]) >= {"involving", "show", "hub", "count"}
+    for kind in ("involving", "show", "hub", "count"):
+        assert LOOKUP <= result["lookups"][kind].keys(), kind
+    assert result["ingest"]["processes"]["ties"] == result["ingest"]["processes"]["engine"]
+    assert result["peak_rss_mb"] > 0 and result["store_mb"] > 0
+    numbers = dict(_numbers({k: v for k, v in result.items() if k != "notes"}))
+    assert len(numbers) > 30
+    for where, value in numbers.items():
+        assert math.isfinite(value) and value > 0, where
+    assert all(isinstance(note, str) and note for note in result["notes"])
+    table = format_table(result)
+    assert "ingest" in table and "bulk_load" in table and "networkx" in table
+
+
+def test_synthetic_corpus_is_deterministic_varied_and_typed(tmp_path):
+    docs = synthetic.generate(50, seed=1)
+    assert docs == synthetic.generate(50, seed=1)
+    assert docs != synthetic.generate(50, seed=2)
+    assert len({name for name, _ in docs}) == 50 and len({text for _, text in docs}) == 50
+    assert all(300 <= len(text.split()) <= 900 for _, text in docs)
+    hubs = synthetic.HUB_COUNTRIES + synthetic.HUB_FIRMS
+    assert all(sum(hub in text for _, text in docs) >= 10 for hub in hubs)
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in docs[:20]:
+        (folder / name).write_text(text, encoding="utf-8")
+    with graph.open_graph(tmp_path / "store") as g:
+        reports = g.ingest([folder])
+        assert {r.status for r in reports} == {"added"}
+        types = {e.type for e in g.entities()}
+    assert len(types) >= 6, types
