@@ -1,6 +1,7 @@
 """Dates in text: finding them, reading them, and tying them to what they date.
 
-Three stages, each usable on its own:
+The stages, each usable on its own (``graph.observations`` turns datings
+into quads with ``dating_quads``):
 
 ``find_dates(text, sentences, published=None) -> list[DateMention]``
     Every date a sentence states, with offsets that slice ``text`` exactly
@@ -39,7 +40,7 @@ Three stages, each usable on its own:
       24-25 November 2025", "(4-6 March 2024)"), right before it ("the
       1950-1953 Korean War"), or inside it ("the 2025 Ankara Summit", lower
       confidence); "endDate" from "ended/concluded in";
-    - agreements: "signedDate" (signed, inked, concluded, sealed),
+    - agreements: "signedDate" (signed, inked, concluded, sealed, awarded),
       "inForceDate" (entered into force, took effect, was enacted),
       "startDate" (established, launched, adopted), "endDate" (expired);
       the date must follow the verb ("the FTA was enacted in 2013"), so
@@ -59,13 +60,24 @@ Three stages, each usable on its own:
     The verb's object may sit between verb and date ("signed the FTA in
     2012"); otherwise the entity is the nearest one of the right type before
     the verb, joined to it by "which", "was", "has been", a bracketed acronym
-    and the like ("the Korea-Türkiye FTA (FTA) established in 2013").
+    and the like ("the Korea-Türkiye FTA (FTA) established in 2013"). A date
+    that opens its clause dates what the verb after it says ("On June 25,
+    1950, the Korean War broke out", "on 24 November 2025, the two countries
+    signed a Memorandum of Understanding"). One dating per (entity, property,
+    date) and document; a bare year is dropped when the document dates the
+    same thing more exactly. Each ``Dating`` carries its evidence:
+    ``sentence`` (index), ``sentence_text``/``sentence_start``/``sentence_end``
+    (so pass the document's ``text``, whose offsets ``masked`` shares, for
+    the evidence to slice ``ties:text``), ``method`` ("pattern:date:<verb>",
+    "pattern:date:after-name", "pattern:date:diplomatic-relations" ...) and
+    ``confidence``; ``date`` is the ``DateMention`` with the words' offsets.
 
 ``document_date(text, sentences, dates, published=None) -> str | None``
     The date a document speaks from: ``published`` (normalised by
     ``normalise_published``) when given, else the latest day- or month-precise
-    date the document states outside future-tense sentences (a dateline, "held
-    on November 24-25, 2025", an access date), else None. Observations use it to
+    date the document states that no future word ("will", "plans", "scheduled",
+    "next" ...) leads up to (a dateline, "held on November 24-25, 2025", an
+    access date), else None. Observations use it to
     tell a figure for a year that is not over yet (an estimate).
 
 ``event_day(text, start, end)``: the ISO day of "on <date>" in a span, used by
@@ -202,7 +214,8 @@ _REL_SHIFT = {"last": -1, "the previous": -1, "the preceding": -1, "this": 0, "t
 _COUNT_AFTER = re.compile(
     r"\s+(?:units?|soldiers|troops|personnel|people|persons|workers|employees|jobs|km|kilometres|kilometers|miles"
     r"|tons|tonnes|MW|GW|barrels|vehicles|tanks|aircraft|students|households|homes|metres|meters|hectares|cases"
-    r"|won|lira|dollars|euros|yen|rupees|pounds|martyrs|casualties|deaths|visitors|tourists)\b")
+    r"|won|lira|dollars|euros|yen|rupees|pounds|martyrs|casualties|deaths|visitors|tourists|thousand|million"
+    r"|billion|trillion|crore|lakh|percent|per cent)\b")
 _NOT_YEAR_BEFORE = re.compile(r"(?:\bNo\.?|\bnumber|#|\bArticle|\bResolution|\bSection|\bpages?|\bpp?\.|\bRoom"
                               r"|\bFlight|\bRoute|\bHighway|\bModel|\bSeries)\s*$", re.I)
 _YEAR_PREFIXES = re.compile(r"(?:\b(?:mid|early|late|pre|post|end|fiscal|FY)-)$", re.I)
@@ -401,7 +414,7 @@ def document_date(text: str, sentences: list[Sentence], dates: list[DateMention]
         if d.precision == "year" or d.kind == "by" or d.relative:
             continue
         sent = sentences[d.sentence]
-        if _FUTURE.search(text, sent.start, sent.end):
+        if _FUTURE.search(text, max(sent.start, d.start - 60), d.start):
             continue
         last = d.end_date or d.begin
         if best is None or last > best:
@@ -422,7 +435,7 @@ _CUE_TABLE: list[tuple[frozenset, str, re.Pattern]] = [
         r"|takes effect|came into effect|went into effect|into effect|became effective|in force|enacted"
         r"|implemented)\b", re.I)),
     (frozenset({T.Agreement}), "signedDate", re.compile(
-        r"\b(?:signed|inked|concluded|sealed|initial(?:l)?ed)\b", re.I)),
+        r"\b(?:signed|inked|concluded|sealed|initial(?:l)?ed|awarded)\b", re.I)),
     (frozenset({T.Agreement}), "startDate", re.compile(
         r"\b(?:established|launched|created|adopted|set up|struck|agreed)\b", re.I)),
     (frozenset({T.Agreement}), "endDate", re.compile(r"\b(?:expired|expires|terminated|lapsed)\b", re.I)),
@@ -436,7 +449,9 @@ _CUE_TABLE: list[tuple[frozenset, str, re.Pattern]] = [
 _TARGET_CUE = re.compile(r"\b(?:complet\w*|finish\w*|operational|operation|ready|online|buil[dt]\w*|open\w*"
                          r"|commission\w*|deliver\w*|service|construct\w*|done)\b", re.I)
 _RELATIONS = re.compile(r"\bdiplomatic\s+(?:relations|ties)\b", re.I)
-_RELATIONS_CUE = re.compile(r"\b(?:established|establish|commenced|began|begun|started|opened|set up|forged"
+_ASIDE_OPENING = re.compile(r"\W*(?:since|after|before|until|when|following|once|as)\b", re.I)
+_RELATIONS_CUE = re.compile(r"\b(?:established|establish|establishing|establishment\s+of|commenced|began|begun"
+                            r"|started|opened|set up|forged"
                             r"|launched|initiated|established formal|normali[sz]ed)\b", re.I)
 
 # Words that may stand between a cue verb and its date: articles,
@@ -456,8 +471,17 @@ _JOIN_WORDS = {
     "which", "that", "was", "were", "is", "are", "has", "have", "had", "been", "be", "being", "will", "would", "to",
     "officially", "formally", "first", "jointly", "finally", "initially", "originally", "reportedly",
     "successfully", "also", "eventually", "x", ",", "between", "with", "of", "and", "the", "itself", "in", "at",
-    "later", "then", "only", "recently",
+    "later", "then", "only", "recently", "where", "when",
 }
+# Words of an earlier coordinated verb phrase: "was signed in March 2007 and entered into force in ...".
+_CUE_WORDS = {
+    "signed", "inked", "concluded", "sealed", "awarded", "ratified", "agreed", "established", "launched", "adopted", "entered",
+    "into", "force", "took", "effect", "came", "went", "enacted", "opened", "completed", "began", "started", "held",
+    "inaugurated", "commissioned", "in", "on", "d", "and",
+}
+# "diplomatic ties since 1973", "diplomatic relations with X have existed since 1957"
+_SINCE_WORDS = {"x", "with", "and", ",", "have", "has", "had", "existed", "exist", "been", "in", "place",
+                "maintained", "formal", "full", "uninterrupted", "the", "two"}
 _ADJACENT_AFTER = re.compile(r"^\s*(?:,|\()?\s*(?:(?:held\s+)?(?:on|in|of|from))?\s*$")
 _ADJACENT_BEFORE = re.compile(r"^\s*$")
 
@@ -480,13 +504,24 @@ def date_entities(
     for d in dates:
         sent = sentences[d.sentence]
         items = sorted(by_sentence.get(d.sentence, []), key=lambda mk: mk[0].start)
-        for dating in _datings(text, sent, d, items, entities, top_countries):
+        sent_dates = [x for x in dates if x.sentence == d.sentence and x is not d]
+        for dating in _datings(text, sent, d, items, entities, top_countries, sent_dates):
             dating.sentence_text = text[sent.start:sent.end]
             dating.sentence_start, dating.sentence_end = sent.start, sent.end
-            key = (dating.entity_key, dating.property, dating.date.begin, dating.date.end_date, dating.other_key)
+            who = frozenset({dating.entity_key, dating.other_key}) if dating.other_key else dating.entity_key
+            key = (who, dating.property, dating.date.begin, dating.date.end_date)
             if key not in found or found[key].confidence < dating.confidence:
                 found[key] = dating
-    return sorted(found.values(), key=lambda x: (x.date.start, x.entity_key, x.property))
+    kept = [x for x in found.values() if not _coarser(x, found.values())]
+    return sorted(kept, key=lambda x: (x.date.start, x.entity_key, x.property))
+
+
+def _coarser(x: Dating, all_: object) -> bool:
+    """A year the document states more exactly elsewhere for the same thing
+    ("the 2025 Ankara Summit" and "held on November 24-25, 2025")."""
+    return any(o is not x and o.entity_key == x.entity_key and o.property == x.property
+               and o.other_key == x.other_key and len(o.date.begin) > len(x.date.begin)
+               and o.date.begin.startswith(x.date.begin) and x.date.end_date is None for o in all_)
 
 
 def _top_countries(mentions: list[Mention], keys: list[str], entities: dict[str, Entity]) -> list[str]:
@@ -499,32 +534,36 @@ def _clause_start(text: str, sent: Sentence, pos: int) -> int:
     return cut + 1 if cut >= 0 else sent.start
 
 
-def _words(text: str, start: int, end: int, items: list[tuple[Mention, str]]) -> list[str] | None:
-    """The words of text[start:end] with entity names as "x" and bracketed
-    asides dropped; None if a date or a clause break lies inside."""
+def _words(text: str, start: int, end: int, items: list[tuple[Mention, str]],
+           dates: list[DateMention] = ()) -> list[str] | None:
+    """The words of text[start:end] with entity names as "x", dates as "d"
+    and bracketed asides dropped; None if a name or date is cut or a clause
+    break lies inside."""
     chunk = list(text[start:end])
-    for m, _ in items:
-        if m.start >= start and m.end <= end:
-            for i in range(m.start - start, m.end - start):
+    spans = [(m.start, m.end, "x") for m, _ in items] + [(d.start, d.end, "d") for d in dates]
+    for s_, e_, mark in spans:
+        if s_ >= start and e_ <= end:
+            for i in range(s_ - start, e_ - start):
                 chunk[i] = " "
-            chunk[m.start - start] = "x"
-        elif m.start < end and start < m.end:
+            chunk[s_ - start] = mark
+        elif s_ < end and start < e_:
             return None
     s = re.sub(r"\([^()]*\)", " ", "".join(chunk))
-    if re.search(r"[;:()\[\]]", s):
+    if re.search(r"[;:\[\]]", s):
         return None
-    return re.findall(r"[\w'’]+|[,–—-]", s.lower())
+    return re.findall(r"[\w'’]+|[,–—-]", s.replace("(", " ").replace(")", " ").lower())
 
 
 def _filler_ok(words: list[str] | None, allowed: set[str], limit: int = 12) -> bool:
     return words is not None and len(words) <= limit and all(w in allowed for w in words)
 
 
-def _datings(text, sent, d: DateMention, items, entities, top_countries):
+def _datings(text, sent, d: DateMention, items, entities, top_countries, dates):
     clause = _clause_start(text, sent, d.start)
     before = [(m, k) for m, k in items if m.end <= d.start and m.start >= clause and not _inner_only(m, entities[k])]
-    yield from _relations(text, sent, d, clause, items, entities, top_countries)
-    if _RELATIONS.search(text, max(clause, d.start - 160), d.start):
+    relations = list(_relations(text, sent, d, clause, items, entities, top_countries))
+    if relations:
+        yield from relations
         return
     # A date inside an event's name, next to it before or after.
     for m, k in items:
@@ -541,14 +580,54 @@ def _datings(text, sent, d: DateMention, items, entities, top_countries):
         return
     if d.kind == "since":
         return
-    yield from _cued(text, d, clause, items, entities)
+    yield from _cued(text, d, clause, items, entities, dates)
+    yield from _date_first(text, sent, d, items, entities)
+
+
+def _date_first(text, sent, d: DateMention, items, entities):
+    """"On June 25, 1950, the Korean War broke out", "In 2013 the FTA entered
+    into force", "on 24 November 2025, the two countries signed an MoU": the
+    date opens the clause, the verb follows."""
+    lead = text[_clause_start(text, sent, d.start):d.start]
+    opens = re.fullmatch(r"\W*(?:(?:on|in|during|from|at the end of)\s+)?", lead, re.I)
+    intro = (re.match(r"\s*,", text[d.end:d.end + 2]) and not any(p.search(lead) for _, _, p in _CUE_TABLE)
+             and not _ASIDE_OPENING.match(lead) and not _RELATIONS.search(lead))
+    if d.kind in ("since", "by") or not (opens or intro):
+        return
+    end = text.find(";", d.end, sent.end)
+    end = sent.end if end < 0 else end
+    best = None
+    for types, prop, pattern in _CUE_TABLE:
+        for v in pattern.finditer(text, d.end, min(end, d.end + 100)):
+            gap = _words(text, d.end, v.start(), items)
+            if not _filler_ok(gap, _JOIN_WORDS | _FILLER_WORDS, limit=12):
+                break
+            target = None
+            for m, k in items:  # passive: "the FTA entered into force"
+                if d.end <= m.start and m.end <= v.start() and entities[k].type in types \
+                        and not _inner_only(m, entities[k]):
+                    target = k
+            if target is None:  # active: "signed a Memorandum of Understanding"
+                for m, k in items:
+                    if m.start >= v.end() and entities[k].type in types and not _inner_only(m, entities[k]):
+                        obj = _words(text, v.end(), m.start, items)
+                        if _filler_ok(obj, {"a", "an", "the", "its", "their", "new", "also", "x", ","}, limit=4):
+                            target = k
+                        break
+            if target is not None and (best is None or v.start() < best[0]):
+                best = (v.start(), target, prop, v.group())
+            break
+    if best:
+        _, key, prop, verb = best
+        verb = " ".join(verb.lower().split()[-2:])
+        yield Dating(key, prop, d, d.sentence, f"pattern:date:{verb}", 0.7)
 
 
 def _inner_only(m: Mention, entity: Entity) -> bool:
     return m.nested and entity.type is not T.Country
 
 
-def _cued(text, d, clause, items, entities):
+def _cued(text, d, clause, items, entities, dates):
     """The nearest cue verb before the date whose words reach the date."""
     window_start = max(clause, d.start - 120)
     best = None
@@ -557,7 +636,7 @@ def _cued(text, d, clause, items, entities):
             filler = _words(text, v.end(), d.start, items)
             if not _filler_ok(filler, _FILLER_WORDS):
                 continue
-            target = _target_of(text, v, d, clause, items, entities, types)
+            target = _target_of(text, v, d, clause, items, entities, types, dates)
             if target is None:
                 continue
             if best is None or v.start() > best[0]:
@@ -568,7 +647,8 @@ def _cued(text, d, clause, items, entities):
         yield Dating(key, prop, d, d.sentence, f"pattern:date:{verb}", 0.8 if voice == "passive" else 0.75)
 
 
-def _target_of(text, v: re.Match, d: DateMention, clause: int, items, entities, types) -> tuple[str, str] | None:
+def _target_of(text, v: re.Match, d: DateMention, clause: int, items, entities, types,
+               dates: list[DateMention]) -> tuple[str, str] | None:
     # Active: "signed the FTA in 2012" (the object between verb and date).
     for m, k in items:
         if m.start >= v.end() and m.end <= d.start and entities[k].type in types and not _inner_only(m, entities[k]):
@@ -577,8 +657,9 @@ def _target_of(text, v: re.Match, d: DateMention, clause: int, items, entities, 
     for m, k in reversed(items):
         if m.end > v.start() or m.start < clause or entities[k].type not in types or _inner_only(m, entities[k]):
             continue
-        join = _words(text, m.end, v.start(), [(o, ok) for o, ok in items if o.start >= m.end and o.end <= v.start()])
-        if _filler_ok(join, _JOIN_WORDS, limit=10):
+        join = _words(text, m.end, v.start(), [(o, ok) for o, ok in items if o.start >= m.end and o.end <= v.start()],
+                      [x for x in dates if x.start >= m.end and x.end <= v.start()])
+        if _filler_ok(join, _JOIN_WORDS | _CUE_WORDS, limit=16):
             return k, "passive"
         return None
     return None
@@ -598,24 +679,27 @@ def _target(text, d: DateMention, clause: int, before, entities):
 
 
 def _relations(text, sent, d: DateMention, clause: int, items, entities, top_countries):
-    """Diplomatic relations established: the cue verb before the date, the
-    phrase "diplomatic relations" within reach."""
+    """Diplomatic relations established: "established diplomatic relations
+    with X in 1957" (the phrase between the verb and the date), "diplomatic
+    relations between X and Y, which commenced in 1957" (the phrase joined
+    to the verb), "diplomatic ties since 1973" (the phrase right before)."""
     if d.kind in ("by", "range"):
         return
-    phrase = None
-    for phrase in _RELATIONS.finditer(text, max(clause, d.start - 160), d.start):
-        pass
-    if phrase is None:
-        after = _RELATIONS.search(text, d.end, min(sent.end, d.end + 40))
-        if not (d.kind == "since" and after):
-            return
-    if d.kind != "since":
+    phrases = list(_RELATIONS.finditer(text, max(clause, d.start - 160), d.start))
+    if d.kind == "since":
+        ok = bool(phrases) and _filler_ok(_words(text, phrases[-1].end(), d.start, items), _SINCE_WORDS, limit=6)
+    else:
         ok = False
         for v in _RELATIONS_CUE.finditer(text, max(clause, d.start - 120), d.start):
-            if _filler_ok(_words(text, v.end(), d.start, items), _FILLER_WORDS, limit=14):
-                ok = True
-        if not ok:
-            return
+            if not _filler_ok(_words(text, v.end(), d.start, items), _FILLER_WORDS, limit=14):
+                continue
+            for phrase in phrases:
+                inside = v.end() <= phrase.start()  # "established diplomatic relations with X in 1957"
+                joined = phrase.end() <= v.start() and _filler_ok(
+                    _words(text, phrase.end(), v.start(), items), _JOIN_WORDS, limit=10)
+                ok = ok or inside or joined
+    if not ok:
+        return
     countries: list[str] = []
     for m, k in items:
         if entities[k].type is T.Country and k not in countries and m.start >= clause:
@@ -632,4 +716,3 @@ def _relations(text, sent, d: DateMention, clause: int, items, entities, top_cou
         return
     yield Dating(countries[0], "relationsEstablished", d, d.sentence, "pattern:date:diplomatic-relations",
                  confidence, other_key=countries[1])
-

@@ -14,14 +14,13 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from .gazetteer import Entry, Gazetteer, Match
 from .names import fold
 from .nlp import NerSpan
 from .sentences import Sentence
 from .typing_rules import HEAD_WORDS, PRODUCT_HEADS, PROJECT_HEADS, TITLES, is_model_code, type_by_head
 from .vocab import EntityType
+from .words import FUNCTION_WORDS as STOP_WORDS
 
 __all__ = ["Mention", "find_mentions"]
 

@@ -7,8 +7,6 @@ import difflib
 from collections import defaultdict
 
 import pyoxigraph as ox
-from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseUpdate
 
 from ._terms import to_python
 
@@ -185,6 +183,9 @@ def run_sparql(store: Store, query: str, *, allow_update: bool = False) -> Sparq
 
 def _is_update(query: str) -> bool:
     """Does the text parse as a SPARQL update? (rdflib's parser only parses.)"""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parseUpdate(query)
     except (ParseException, ValueError, TypeError):

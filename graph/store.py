@@ -3,9 +3,9 @@
 A store on disk is a folder: ``oxigraph/`` holds the database, and two lock
 files keep processes apart. ``writer.lock`` is held by the one process that
 may write (a second writer is told so at once); ``commit.lock`` is held
-exclusively only while a document is being committed, and shared by readers
-while they query, so a reader sees the store before or after each document,
-never in between.
+exclusively only while a batch of documents is being committed, and shared by
+each reader while it is open, so a reader sees the store before or after each
+batch, never in between.
 
 pyoxigraph's errors are translated to ties' own here, in ``_backend``."""
 
@@ -101,11 +101,15 @@ class OxigraphStore(Store):
         self.writable = writable
         self._db_path = self.path / "oxigraph"
         self._writer_fd: int | None = None
+        self._reader_fd: int | None = None
         self._store: ox.Store | None = None
+        self._view: ox.Store | None = None
         if writable:
             self._open_writer(wait)
         elif not self._db_path.is_dir():
             raise StoreError(f"no store at {self.path} yet; add documents with `ties ingest PATH` first")
+        else:
+            self._open_reader(max(wait, 60.0))
 
     # --- opening -------------------------------------------------------------
 
@@ -127,19 +131,24 @@ class OxigraphStore(Store):
         with _backend(f"open the store at {self.path}"):
             self._store = ox.Store(str(self._db_path))
 
+    def _open_reader(self, wait: float) -> None:
+        """A read-only view, opened between two commits and held (with a shared
+        lock that keeps commits out) until the reader closes."""
+        self._reader_fd = os.open(self.path / "commit.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        if not _lock(self._reader_fd, fcntl.LOCK_SH, wait):
+            os.close(self._reader_fd)
+            self._reader_fd = None
+            raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
+        try:
+            with _backend(f"open the store at {self.path}"):
+                self._view = ox.Store.read_only(str(self._db_path))
+        except StoreError:
+            self.close()
+            raise
+
     @contextmanager
     def _reading(self):
-        """A read-only view for one query, taken between commits."""
-        if self._store is not None:
-            yield self._store
-            return
-        with self._commit_lock(fcntl.LOCK_SH):
-            with _backend(f"open the store at {self.path}"):
-                store = ox.Store.read_only(str(self._db_path))
-            try:
-                yield store
-            finally:
-                del store
+        yield self._store if self._store is not None else self._view
 
     @contextmanager
     def _commit_lock(self, kind: int, wait: float = 60.0):
@@ -208,6 +217,10 @@ class OxigraphStore(Store):
         store.update(f"DROP SILENT GRAPH {node} ; DELETE WHERE {{ GRAPH {meta} {{ {node} ?p ?o }} }}")
 
     def close(self) -> None:
+        self._view = None
+        if self._reader_fd is not None:
+            os.close(self._reader_fd)
+            self._reader_fd = None
         if self._store is not None:
             with _backend("flush the store"):
                 self._store.flush()

@@ -104,6 +104,7 @@ _MOU_TOPICS = ("energy", "nuclear energy", "shipbuilding", "defence industry", "
                "infrastructure", "space technology", "rail transport", "vocational training")
 _REGIONS = ("Central Asia", "the Gulf", "Eastern Europe", "Southeast Asia", "North Africa", "the Balkans",
             "Latin America", "East Africa")
+_AGREEMENT_KINDS = ("Free Trade Agreement", "Defence Cooperation Agreement", "Investment Protection Agreement")
 _NEEDS_THE = ("United", "Netherlands", "Philippines")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -174,7 +175,7 @@ def _person_names(rng: random.Random):
     rng.shuffle(pairs)
     used: set[str] = set()
     for pair in pairs:
-        # One surname per person, so that a surname alone points at one person.
+        # A surname comes back only once every other has been used: a surname alone mostly means one person.
         surname = pair.split()[-1]
         if surname not in used:
             used.add(surname)
@@ -205,6 +206,7 @@ def _date(rng: random.Random, year: int) -> str:
 
 
 _WORLD = _build_world()
+_FIRMS_BY_NAME = {f.name: f for f in _WORLD.firms}
 
 # --- sentences ----------------------------------------------------------------
 
@@ -319,7 +321,7 @@ def _surname(person: str, cast: "_Cast") -> str:
 
 
 def _firm(name: str) -> Firm:
-    return next(f for f in _WORLD.firms if f.name == name)
+    return _FIRMS_BY_NAME[name]
 
 
 def _money(rng: random.Random) -> str:
@@ -404,7 +406,7 @@ def _cast(rng: random.Random) -> _Cast:
         year=year, countries=countries, firms=firms, bank=rng.choice(banks),
         projects=rng.sample(hosted, rng.randint(1, 2)), programme=rng.choice(_WORLD.programmes),
         product=rng.choice(_WORLD.products[rng.choice(makers)]),
-        agreement=f"the {first}-{second} {rng.choice(('Free Trade Agreement', 'Defence Cooperation Agreement', 'Investment Protection Agreement'))}",
+        agreement=f"the {first}-{second} {rng.choice(_AGREEMENT_KINDS)}",
         mou=mou, event=rng.choice([e for e in _WORLD.events if str(year) in e.date or str(year + 1) in e.date]),
         university=rng.choice((f"the University of {a.city}", f"{b.capital} Technical University")),
         institute=f"the {rng.choice((a.capital, b.city))} Energy Research Institute",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-import rdflib
 
 from .errors import DataFileError, ValidationRunError
 from .resources import ontology_path
@@ -24,6 +23,7 @@ class ValidationReport:
 
 def validate(store: Store) -> ValidationReport:
     import pyshacl
+    import rdflib
 
     try:
         shapes = rdflib.Graph().parse(ontology_path(), format="turtle")
@@ -42,9 +42,11 @@ def validate(store: Store) -> ValidationReport:
     return ValidationReport(conforms=bool(conforms) and not problems, text=report, problems=problems)
 
 
-def _union(store: Store) -> rdflib.Graph:
+def _union(store: Store):
     """All documents' graphs and the metadata graph, as one rdflib graph
     (pyoxigraph writes the N-Triples, rdflib reads them)."""
+    import rdflib
+
     lines = "\n".join(f"{ox.Triple(q.subject, q.predicate, q.object)} ." for q in store.quads())
     return rdflib.Graph().parse(data=lines, format="nt")
 

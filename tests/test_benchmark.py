@@ -5,6 +5,7 @@ gives ties entities of many types."""
 from __future__ import annotations
 
 import math
+import tempfile
 from numbers import Number
 
 import graph
@@ -32,7 +33,9 @@ def test_benchmark_reports_every_figure(monkeypatch, tmp_path):
     # Fewer lookups and runs: this checks the shape of the result, not the speed.
     monkeypatch.setattr(benchmark, "LOOKUP_ENTITIES", 4)
     monkeypatch.setattr(benchmark, "REPEATS", 2)
-    result = run_benchmark(n_docs=12, workdir=tmp_path / "bench")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = run_benchmark(n_docs=12)
+    assert not list(tmp_path.glob("ties-bench-*")), "the temporary folder is left behind"
 
     assert result["docs"] == 12 and result["words"] > 12 * 300 and result["quads"] > 0
     for section, keys in SECTIONS.items():
