@@ -187,7 +187,8 @@ def test_validate_reports_a_broken_store(cli, tmp_path):
     cli("ingest", tmp_path / "a.txt")
     cli("sparql", "DELETE WHERE { GRAPH ?g { ?ev a ties:Evidence ; ?p ?o } }", "--update")
     result = cli("validate")
-    assert result.exit_code == 1 and "evidence" in result.stdout.lower()
+    assert result.exit_code == 1, result.stderr
+    assert "evidence" in result.stdout.lower()
 
 
 def test_validate_on_a_missing_store_could_not_run(cli):

@@ -31,7 +31,7 @@ from graph.vocab import SCHEMA, TIES, XSD
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 WIRE = SAMPLES / "facts_vietnam_australia_wire.txt"
-ANALYSIS = SAMPLES / "facts_vietnam_australia_analysis.md"
+ANALYSIS = SAMPLES / "facts_vietnam_australia_analysis.txt"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 
 
