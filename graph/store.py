@@ -12,6 +12,7 @@ pyoxigraph's errors are translated to ties' own here, in ``_backend``."""
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import time
 from abc import ABC, abstractmethod
@@ -140,8 +141,7 @@ class OxigraphStore(Store):
             self._reader_fd = None
             raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
         try:
-            with _backend(f"open the store at {self.path}"):
-                self._view = ox.Store.read_only(str(self._db_path))
+            self._view = _open_read_only(self._db_path)
         except StoreError:
             self.close()
             raise
@@ -225,9 +225,25 @@ class OxigraphStore(Store):
             with _backend("flush the store"):
                 self._store.flush()
             self._store = None
+            gc.collect()  # results may still hold the database; let it close before the lock goes
         if self._writer_fd is not None:
             os.close(self._writer_fd)
             self._writer_fd = None
+
+
+def _open_read_only(db_path: Path, attempts: int = 20) -> ox.Store:
+    """RocksDB may still be settling its manifest just after a writer closed;
+    such an open fails with "Corruption" or a missing file and succeeds a moment
+    later. Any other failure, or one that lasts, is reported."""
+    for attempt in range(attempts - 1):
+        try:
+            return ox.Store.read_only(str(db_path))
+        except OSError as exc:
+            if "Corruption" not in str(exc) and "No such file" not in str(exc):
+                break
+            time.sleep(0.05 * (attempt + 1))
+    with _backend(f"open the store at {db_path.parent}"):
+        return ox.Store.read_only(str(db_path))
 
 
 class _Solutions:
