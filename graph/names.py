@@ -24,7 +24,8 @@ def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name; dotted
     initials close up ("U.S." folds like "US")."""
     text = _DOTTED.sub(lambda m: m.group().replace(".", "") + " ", text)
-    text = unicodedata.normalize("NFKD", text.translate(_TURKISH_I))
+    # Case-fold before decomposing: some letters fold to two ("ᾀ" to "ἀι").
+    text = unicodedata.normalize("NFKD", text.translate(_TURKISH_I).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(_TOKEN.findall(text))
 
