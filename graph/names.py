@@ -25,7 +25,7 @@ def fold(text: str) -> str:
     initials close up ("U.S." folds like "US")."""
     text = _DOTTED.sub(lambda m: m.group().replace(".", "") + " ", text)
     # Case-fold before decomposing: some letters fold to two ("ᾀ" to "ἀι").
-    text = unicodedata.normalize("NFKD", text.translate(_TURKISH_I).casefold())
+    text = unicodedata.normalize("NFKD", text.translate(_TURKISH_I).casefold()).translate(_TURKISH_I)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(_TOKEN.findall(text))
 
