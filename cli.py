@@ -268,6 +268,52 @@ def _print_sparql(result, fmt: Format) -> None:
 
 
 @app.command()
+def facts(
+    about: Annotated[Optional[str], typer.Option(help="Only figures about NAME.")] = None,
+    between: Annotated[Optional[tuple[str, str]], typer.Option(help="Only figures about both A and B.", metavar="A B")] = None,
+    format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
+) -> None:
+    """Figures the documents give (trade, investment, contract values, targets), each with its
+    source; figures from different sources that disagree are flagged."""
+    with opened() as g:
+        try:
+            items = g.facts(about=about, between=between)
+        except TiesError as exc:
+            raise fail(str(exc)) from None
+    if format is DetailFormat.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table("measure", "value", "unit", "time", "status", "about", "source", "disagrees with")
+    for f in items:
+        others = ", ".join(f"{c['source']} ({c['value']:,.0f})" for c in f["conflicts_with"])
+        table.add_row(f["measure"], f"{f['value']:,.0f}", f["unit"], f["time"] or "", f["status"],
+                      ", ".join(f["subjects"]), f["source"]["name"], others)
+    out.print(table)
+
+
+@app.command()
+def timeline(
+    a: Annotated[str, typer.Argument(help="An entity, usually a country.")],
+    b: Annotated[Optional[str], typer.Argument(help="A second entity: only what involves both.")] = None,
+    format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
+) -> None:
+    """The dated events, agreements, projects and relations involving A (and B), in order, with sources."""
+    with opened() as g:
+        try:
+            items = g.timeline(a, b)
+        except TiesError as exc:
+            raise fail(str(exc)) from None
+    if format is DetailFormat.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table("date", "what", "", "source")
+    for item in items:
+        when = item["date"] + (f" to {item['end_date']}" if item.get("end_date") else "")
+        table.add_row(when, item["label"], item["what"], item["source"]["name"])
+    out.print(table)
+
+
+@app.command()
 def stats(format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table) -> None:
     """Counts: documents, entities by type, relations, evidence, quads."""
     with opened() as g:

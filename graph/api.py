@@ -18,7 +18,7 @@ import networkx as nx
 
 from . import export as _export
 from . import ingest as _ingest
-from . import queries
+from . import queries, timeline
 from .documents import DEFAULT_MAX_BYTES
 from .model import EntityDetail, EntitySummary, IngestReport
 from .network import network
@@ -50,6 +50,14 @@ class TiesGraph:
 
     def sparql(self, query: str, *, update: bool = False) -> queries.SparqlResult:
         return queries.run_sparql(self.store, query, allow_update=update)
+
+    def facts(self, about: str | None = None, between: tuple[str, str] | None = None) -> list[dict]:
+        """Figures (trade volumes, contract values, ...) with their sources; disagreeing ones flagged."""
+        return timeline.facts(self.store, about=about, between=between)
+
+    def timeline(self, a: str, b: str | None = None) -> list[dict]:
+        """The dated events, agreements, projects and relations involving A (and B), in order."""
+        return timeline.timeline(self.store, a, b)
 
     def network(self) -> nx.MultiDiGraph:
         return network(self.store)

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from .errors import TiesError
 from .network import network
 from .store import Store
+from .timeline import gexf_times, relation_times
 
 __all__ = ["ExportFormat", "export"]
 
@@ -42,7 +43,7 @@ def export(store: Store, fmt: ExportFormat, out: Path) -> list[Path]:
                 write_graphml(g, out)
                 return [out]
             if fmt is ExportFormat.gexf:
-                nx.write_gexf(_flat(g), out)
+                nx.write_gexf(_timed(_flat(g), store), out)
                 return [out]
             return write_csv(g, out)
         return [_rdf(store, fmt, out)]
@@ -60,6 +61,21 @@ def _rdf(store: Store, fmt: ExportFormat, out: Path) -> Path:
             ox.serialize(sorted(triples, key=str), fh, ox.RdfFormat.TURTLE if fmt is ExportFormat.turtle
                          else ox.RdfFormat.JSON_LD)
     return out
+
+
+def _timed(g: nx.MultiDiGraph, store: Store) -> nx.MultiDiGraph:
+    """Start and end dates on nodes (events, agreements, projects) and on the
+    ties between countries since relations were established, for Gephi's timeline."""
+    g.graph["mode"] = "dynamic"
+    for node, (start, end) in gexf_times(store).items():
+        if node in g:
+            g.nodes[node].update({k: v for k, v in (("start", start), ("end", end)) if v})
+    since = relation_times(store)
+    for s, o, data in g.edges(data=True):
+        start = since.get(tuple(sorted((s, o))), (None,))[0]
+        if start:
+            data["start"] = start
+    return g
 
 
 def _flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -1,7 +1,8 @@
 """Extraction: a document's text into entities and the ties between them.
 
 text -> sentences -> mentions (gazetteer, typed phrases, titles, NER) ->
-entities (resolution inside the document) -> ties with evidence.
+entities (resolution inside the document) -> ties with evidence, and the
+dates and figures the text gives about them.
 Deterministic: the same text and gazetteer give the same extraction."""
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .dates import date_entities, find_dates
 from .gazetteer import Gazetteer
 from .mentions import Mention, find_mentions
 from .model import Document, Entity, Extraction
 from .names import match_key
 from .nlp import NerSpan, ner_model_name, recognise
+from .observations import find_observations
 from .relations import find_ties
 from .resolve import GENERIC_NAMES, resolve
 from .sentences import split_sentences
@@ -72,4 +75,8 @@ class Extractor:
         entities, mentions, keys = resolve(mentions, doc.masked, sentences)
         self._specify_generic(entities, mentions, keys)
         ties = find_ties(doc.text, sentences, mentions, keys, entities)
-        return Extraction(entities=entities, ties=ties)
+        dates = find_dates(doc.text, sentences, published=doc.meta.date)
+        datings = date_entities(doc.text, sentences, mentions, keys, entities, dates)
+        observations = find_observations(doc.text, sentences, mentions, keys, entities, dates,
+                                         published=doc.meta.date)
+        return Extraction(entities=entities, ties=ties, datings=datings, observations=observations)

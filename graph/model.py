@@ -90,8 +90,12 @@ class Tie(BaseModel):
 
 
 class Extraction(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     entities: dict[str, Entity]
     ties: list[Tie]
+    datings: list = Field(default_factory=list)  # graph.dates.Dating: what a date dates
+    observations: list = Field(default_factory=list)  # graph.observations.Observation: figures
 
 
 class Source(BaseModel):

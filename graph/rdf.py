@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from ._terms import iri, literal
 from .model import Document, Extraction, Tie
 from .names import iri_slug
+from .observations import dating_quads, observation_quads
 from .vocab import DCTERMS, DOCUMENT, ENTITY, META_GRAPH, OWL, PROV, RDF, RDFS, SKOS, TIES, WIKIDATA, EntityType
 
 __all__ = ["Canonical", "entity_iri", "document_iri", "document_quads"]
@@ -66,6 +67,9 @@ def document_quads(
     quads.append(ox.Quad(doc_iri, _t("text"), literal(doc.text), doc_iri))
     for entity in {c.iri: c for c in canon.values()}.values():
         quads.extend(_entity(entity, doc_iri))
+    iri_of = {k: c.iri for k, c in canon.items()}
+    quads += dating_quads(doc_iri.value, extraction.datings, iri_of)
+    quads += observation_quads(doc_iri.value, extraction.observations, iri_of)
     seen: set[str] = set()
     for tie in extraction.ties:
         subject, obj = canon[tie.subject].iri, canon[tie.object].iri

@@ -53,8 +53,9 @@ def _union(store: Store):
 
 def _span_problems(store: Store) -> list[str]:
     texts = {r["d"]: r["text"] for r in store.select("SELECT ?d ?text WHERE { GRAPH ?d { ?d ties:text ?text } }")}
+    # Evidence of ties, and of dates and figures: every node that quotes a sentence.
     rows = store.select(
-        "SELECT ?ev ?g ?sentence ?start ?end WHERE { GRAPH ?g { ?ev a ties:Evidence ; ties:sentence ?sentence ; "
+        "SELECT ?ev ?g ?sentence ?start ?end WHERE { GRAPH ?g { ?ev ties:sentence ?sentence ; "
         "ties:start ?start ; ties:end ?end } }"
     )
     problems = []

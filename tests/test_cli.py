@@ -241,3 +241,14 @@ def test_a_second_writer_through_the_cli_gets_one_line_not_a_traceback(tmp_path)
         holder.kill()
         holder.wait()
     assert run.returncode == 1 and "another ties process" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_facts_and_timeline_through_the_cli_on_project_documents(cli):
+    assert cli("ingest", ROOT / "data" / "facts").exit_code == 0
+    figures = cli.json("facts", "--about", "Vietnam")
+    assert any(f["conflicts_with"] for f in figures)
+    assert all({"measure", "value", "unit", "time", "subjects", "source", "sentence", "conflicts_with"} <= f.keys()
+               for f in figures)
+    items = cli.json("timeline", "Vietnam")
+    assert items and [i["date"] for i in items] == sorted(i["date"] for i in items)
+    assert cli("timeline", "Atlantis").exit_code == 1

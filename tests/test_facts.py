@@ -29,7 +29,7 @@ from graph.validate import validate
 from graph.vocab import SCHEMA, TIES, XSD
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "samples"
+SAMPLES = ROOT / "data" / "facts"
 WIRE = SAMPLES / "facts_vietnam_australia_wire.txt"
 ANALYSIS = SAMPLES / "facts_vietnam_australia_analysis.txt"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
