@@ -468,7 +468,9 @@ _REFERENCE_HEADS = {
     **dict.fromkeys(("commission", "ministry", "agency", "administration"), T.GovernmentBody),
     **dict.fromkeys(("company", "firm", "group", "builder", "manufacturer", "contractor"), T.Firm),
 }
-_REFERENCE = re.compile(r"\b(?:the|this|that|these|those)\s+(" + "|".join(_REFERENCE_HEADS) + r")\b", re.I)
+# "the bridge", "this visit", "the Korean builder", "the new nuclear plant": up to two modifiers.
+_REFERENCE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[A-Za-z][a-z]+(?:-[a-z]+)?\s+){0,2}?("
+                        + "|".join(_REFERENCE_HEADS) + r")\b", re.I)
 _REFERENCE_REACH = 12  # sentences back to look for what "the bridge" means
 
 
@@ -490,7 +492,7 @@ def _definite_references(text: str, sentences: list[Sentence], chosen: list[Ment
                                    country.entry, alias_of=country))
         for ref in _REFERENCE.finditer(text, sent.start, sent.end):
             head = ref.group(1).lower()
-            start, end = ref.span()
+            start, end = ref.span(1)  # the head noun: a modifier may be a mention of its own ("Korean")
             if any(start < e and s < end for s, e in taken):
                 continue
             antecedent = _antecedent(chosen, start, index, head)

@@ -155,3 +155,12 @@ def test_gazetteer_and_rules_work_without_statistical_ner():
     g = Gazetteer([Entry("Hyundai Rotem", T.Firm, [], None, None)])
     x = Extractor(g, use_ner=False).extract(doc("Hyundai Rotem builds the Sinop Nuclear Power Plant."))
     assert labels(x) == {"Hyundai Rotem": T.Firm, "Sinop Nuclear Power Plant": T.Project}
+
+
+def test_definite_descriptions_refer_back_to_the_entity_they_name(extractor):
+    x = extractor.extract(doc(
+        "Hyundai Rotem won the tender for the Delta Bridge. The Korean builder said the bridge will open in 2027."
+    ))
+    name = {k: e.label for k, e in x.entities.items()}
+    said = [t for t in x.ties if "said the bridge" in t.evidence.sentence]
+    assert {(name[t.subject], name[t.object]) for t in said} >= {("Hyundai Rotem", "Delta Bridge")}
