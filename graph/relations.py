@@ -137,21 +137,27 @@ def _pair_tie(text: str, sent: Sentence, a: Mention, ka: str, b: Mention, kb: st
     between = text[a.end:b.start]
     title = _title_tie(a, ta, b, tb, between)
     if title is not None:
-        subj, pred, obj = (kb, title, ka)
-        return Tie(subject=subj, predicate=pred, object=obj, evidence=_evidence(text, sent, "pattern:title", _CONFIDENCE["title"]))
-    window = between if len(between) < 160 else ""
-    for subj_key, subj_type, obj_key, obj_type in _orientations(ka, ta, kb, tb):
-        for relation, cue, subjects, objects in _CUES:
-            if subj_type in subjects and obj_type in objects and _cued(relation, cue, window, sentence_text(text, sent),
-                                                                       subj_key == ka):
-                return Tie(subject=subj_key, predicate=relation, object=obj_key,
-                           evidence=_evidence(text, sent, f"cue:{relation.value}", _CONFIDENCE["cue"]))
+        return Tie(subject=kb, predicate=title, object=ka,
+                   evidence=_evidence(text, sent, "pattern:title", _CONFIDENCE["title"]))
+    cued = _cued_relation(ka, ta, kb, tb, between, text[sent.start:sent.end])
+    if cued is not None:
+        subj, relation, obj = cued
+        return Tie(subject=subj, predicate=relation, object=obj,
+                   evidence=_evidence(text, sent, f"cue:{relation.value}", _CONFIDENCE["cue"]))
     subj, obj = (ka, kb) if _ORDER[ta] <= _ORDER[tb] else (kb, ka)
-    return Tie(subject=subj, predicate=R.tiedTo, object=obj, evidence=_evidence(text, sent, "cooccurrence", _CONFIDENCE["cooccurrence"]))
+    return Tie(subject=subj, predicate=R.tiedTo, object=obj,
+               evidence=_evidence(text, sent, "cooccurrence", _CONFIDENCE["cooccurrence"]))
 
 
-def sentence_text(text: str, sent: Sentence) -> str:
-    return text[sent.start:sent.end]
+def _cued_relation(ka, ta, kb, tb, between: str, sentence: str) -> tuple[str, Relation, str] | None:
+    """The first kind of tie whose cue words stand between the two names (in
+    either direction the types allow); None when no cue fits."""
+    window = between if len(between) < 160 else ""
+    for subj_key, subj_type, obj_key, obj_type in ((ka, ta, kb, tb), (kb, tb, ka, ta)):
+        for relation, cue, subjects, objects in _CUES:
+            if subj_type in subjects and obj_type in objects and _cued(relation, cue, window, sentence, subj_key == ka):
+                return subj_key, relation, obj_key
+    return None
 
 
 _PLACE_INTRO = re.compile(r"^[\s,]*(?:(?:which|that)\s+)?(?:(?:was|were|is|will be)\s+)?"
@@ -165,11 +171,6 @@ def _cued(relation: Relation, cue: re.Pattern, window: str, sentence: str, subje
     if relation is R.partyTo:
         return bool(cue.search(window) or cue.search(sentence))
     return bool(cue.search(window))
-
-
-def _orientations(ka, ta, kb, tb):
-    yield ka, ta, kb, tb
-    yield kb, tb, ka, ta
 
 
 def _title_tie(a: Mention, ta: EntityType, b: Mention, tb: EntityType, between: str) -> Relation | None:
