@@ -29,11 +29,10 @@ def find_entity(store: Store, name: str) -> str:
     if not key:
         raise UnknownNameError(name, [])
     rows = store.select(
-        "SELECT DISTINCT ?e ?label ?type ?key WHERE { GRAPH ?g { ?e ties:matchKey ?key ; rdfs:label ?label ; a ?type } "
-        f"VALUES ?type {{ {_TYPE_VALUES} }} }}",
+        "SELECT DISTINCT ?e ?label ?type ?key WHERE { GRAPH ?g { ?e ties:matchKey ?key ; rdfs:label ?label ; a ?type } }",
         {"key": ox.Literal(key)},
     )
-    found = {r["e"]: (r["label"], TYPE_BY_IRI[r["type"]].value) for r in rows}
+    found = {r["e"]: (r["label"], TYPE_BY_IRI[r["type"]].value) for r in rows if r["type"] in TYPE_BY_IRI}
     if len(found) == 1:
         return next(iter(found))
     if len(found) > 1:
