@@ -105,6 +105,7 @@ class OxigraphStore(Store):
         self._reader_fd: int | None = None
         self._store: ox.Store | None = None
         self._view: ox.Store | None = None
+        self._wrote = False
         if writable:
             self._open_writer(wait)
         elif not self._db_path.is_dir():
@@ -204,6 +205,7 @@ class OxigraphStore(Store):
                     self._drop(store, graph_iri)
             # One transaction: every document of the batch, graph and metadata together.
             store.extend(q for _, quads, _ in batch for q in quads)
+            self._wrote = True
 
     def remove_graph(self, graph_iri: str) -> None:
         store = self._writer()
@@ -226,6 +228,11 @@ class OxigraphStore(Store):
                 self._store.flush()
             self._store = None
             gc.collect()  # results may still hold the database; let it close before the lock goes
+            if self._wrote:
+                # Reopening folds the write-ahead log into tables: a third of the disk, in a fraction of a second.
+                with _backend("compact the store"):
+                    ox.Store(str(self._db_path)).flush()
+                gc.collect()
         if self._writer_fd is not None:
             os.close(self._writer_fd)
             self._writer_fd = None
