@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 __all__ = ["fold", "match_key", "tokens", "iri_slug", "Token"]
@@ -20,6 +21,7 @@ _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _DOTTED = re.compile(r"(?<!\w)(?:[^\W\d_]\.){2,}")
 
 
+@lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name; dotted
     initials close up ("U.S." folds like "US")."""

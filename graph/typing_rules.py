@@ -8,6 +8,7 @@ the phrase scanner and by statistical NER alike."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .names import fold
 from .vocab import EntityType
@@ -94,15 +95,24 @@ def is_model_code(word: str) -> bool:
     return bool(_MODEL_CODE.match(word)) and word.casefold() not in _NOT_PRODUCTS
 
 
+_HEADS_BY_LAST: dict[str, list[tuple[tuple[str, ...], EntityType]]] = {}
+for _head, _kind in _HEAD_INDEX:
+    _HEADS_BY_LAST.setdefault(_head[-1], []).append((_head, _kind))
+_OPENINGS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], EntityType]]] = {}
+for _opening, _kind in _OPENING_INDEX:
+    _OPENINGS_BY_FIRST.setdefault(_opening[0], []).append((_opening, _kind))
+
+
+@lru_cache(maxsize=65536)
 def type_by_head(name: str) -> tuple[EntityType, str] | None:
     """The type a name's own words give it, with the rule that decided."""
     words = tuple(fold(name).split())
     if not words:
         return None
-    for opening, kind in _OPENING_INDEX:
+    for opening, kind in _OPENINGS_BY_FIRST.get(words[0], ()):
         if words[: len(opening)] == opening and len(words) > len(opening) - (1 if kind is T.Agreement else 0):
             return kind, "opening:" + " ".join(opening)
-    for head, kind in _HEAD_INDEX:
+    for head, kind in _HEADS_BY_LAST.get(words[-1], ()):
         if len(words) > len(head) and words[-len(head):] == head:
             return kind, "head:" + " ".join(head)
     return None
