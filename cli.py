@@ -47,7 +47,7 @@ class DetailFormat(str, Enum):
 
 
 class _Settings:
-    store: Path = DEFAULT_STORE
+    store: str = str(DEFAULT_STORE)
 
 
 settings = _Settings()
@@ -55,8 +55,11 @@ settings = _Settings()
 
 @app.callback()
 def _options(
-    store: Annotated[Path, typer.Option("--store", envvar="TIES_STORE", help="The store folder (embedded, no server).",
-                                        show_default=True)] = DEFAULT_STORE,
+    store: Annotated[str, typer.Option(
+        "--store", envvar="TIES_STORE", show_default=True,
+        help="The store: a folder (embedded, no server), a SPARQL endpoint (http://HOST:PORT for an Oxigraph "
+             "server, sparql+http://HOST/PATH for one endpoint URL) or an endpoint file (.toml). Credentials come "
+             "from TIES_USER and TIES_PASSWORD, or the INI file TIES_CONFIG names.")] = str(DEFAULT_STORE),
 ) -> None:
     settings.store = store
 
@@ -433,6 +436,23 @@ def benchmark(
     except TiesError as exc:
         raise fail(str(exc)) from None
     print(json.dumps(result, indent=2) if as_json else format_table(result))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="The address to listen on; the default answers this machine only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.", min=0, max=65535)] = 8000,
+    allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL updates at /update (they change the store).")] = False,
+    cors: Annotated[bool, typer.Option("--cors", help="Let pages of other sites (YASGUI in a browser) read the answers.")] = False,
+) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint at /sparql (JSON, XML, CSV, TSV; Turtle, N-Triples),
+    with a query page at /. Read-only unless --allow-update; Ctrl-C stops it."""
+    from graph.server import serve as run_server
+
+    try:
+        run_server(settings.store, host=host, port=port, allow_update=allow_update, cors=cors)
+    except TiesError as exc:
+        raise fail(str(exc)) from None
 
 
 def main() -> None:

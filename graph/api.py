@@ -97,5 +97,6 @@ def evaluate(gold: str | Path, documents: str | Path | None = None, *, use_ner: 
 
 
 def open_graph(location: str | Path = DEFAULT_STORE, *, write: bool = True, wait: float = 0.0) -> TiesGraph:
-    """Open (creating when writing) the embedded store at ``location``."""
+    """Open the store at ``location``: a folder (the embedded store, created when
+    writing) or a SPARQL endpoint URL or endpoint file (see graph.remote)."""
     return TiesGraph(open_store(location, write=write, wait=wait))

@@ -19,7 +19,7 @@ from .errors import (
 )
 from .model import Document, DocumentMeta
 
-__all__ = ["SUPPORTED_SUFFIXES", "DEFAULT_MAX_BYTES", "read_document", "find_documents", "mask_markup"]
+__all__ = ["SUPPORTED_SUFFIXES", "DEFAULT_MAX_BYTES", "read_document", "find_documents", "mask_markup", "check_regular"]
 
 SUPPORTED_SUFFIXES = {
     ".txt": "text/plain",
@@ -117,6 +117,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    check_regular(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -131,6 +132,16 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise DocumentError(path, "is a folder, not a file") from exc
     except OSError as exc:
         raise DocumentError(path, f"cannot read the file ({exc.strerror or exc}); check the path") from exc
+
+
+def check_regular(path: Path) -> None:
+    """Pipes and devices named like documents would be read forever."""
+    try:
+        regular = path.is_file()
+    except OSError as exc:
+        raise DocumentError(path, f"cannot read the file ({exc.strerror or exc}); check the path") from exc
+    if not regular and path.exists():
+        raise DocumentError(path, "not a regular file (a pipe, socket or device); ingest regular files only")
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -242,7 +253,7 @@ def mask_markup(text: str) -> str:
 # --- HTML ---------------------------------------------------------------------
 
 _SKIP = {"script", "style", "noscript", "template", "nav", "footer", "header", "aside", "form", "svg", "button"}
-_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table", "section",
           "article", "blockquote", "pre", "dd", "dt", "figcaption", "main", "hr", "title"}
 
 

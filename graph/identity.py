@@ -51,8 +51,9 @@ class Identities:
             found = self._existing(e, keys) or self._remember(Canonical(entity_iri(e.type, e.label), e.type, e.label))
         # Each document states its own aliases and lookup keys for the shared node.
         stored = keys | {match_key(a) for a in e.aliases} | {match_key(found.label), match_key(e.label)}
+        # An entity found in the store comes back without its Wikidata item; the gazetteer still knows it.
         return Canonical(found.iri, found.type, found.label, aliases=set(e.aliases) | {e.label},
-                         keys=stored, wikidata=found.wikidata)
+                         keys=stored, wikidata=found.wikidata or e.wikidata)
 
     def _existing(self, e: Entity, keys: set[str]) -> Canonical | None:
         candidates = {c.iri: c for key in sorted(keys) for c in self._by_key.get(key, [])}

@@ -123,7 +123,7 @@ def _new_files(files: list[Path], known: dict[str, str], max_bytes: int, report)
 def _sha256(path: Path, max_bytes: int) -> str | None:
     """The file's hash, or None when reading it will fail (reading reports why)."""
     try:
-        if path.stat().st_size > max_bytes:
+        if not path.is_file() or path.stat().st_size > max_bytes:
             return None
         digest = hashlib.sha256()
         with path.open("rb") as fh:

@@ -65,7 +65,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, TiesError
 from .store import RDF_FORMATS, Store, _Solutions
-from .vocab import DOCUMENT, META_GRAPH, PREFIXES, TIES
+from .vocab import META_GRAPH, PREFIXES, TIES
 
 __all__ = ["RemoteStore", "open_remote", "is_remote", "credentials_for", "term_from_json", "with_values",
            "query_form"]
@@ -90,9 +90,7 @@ _INSERT_CHUNK = 20_000  # triples per INSERT DATA request when the endpoint has 
 def is_remote(location: object) -> bool:
     """Does LOCATION name a remote store (a URL, or an endpoint file) rather than a folder?"""
     text = str(location)
-    if re.match(r"(?i)(sparql\+)?https?://", text):
-        return True
-    return text.lower().endswith(".toml") and not Path(text).is_dir()
+    return bool(re.match(r"(?i)(sparql\+)?https?://", text)) or text.lower().endswith(".toml")
 
 
 def open_remote(location: str, *, write: bool, credentials: Mapping[str, str] | None = None) -> "RemoteStore":
@@ -362,9 +360,9 @@ class RemoteStore(Store):
             response = self._send("GET", self.store_url, what="read a graph", params={"graph": graph},
                                   headers={"Accept": _RDF_ACCEPT})
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            fmt = ox.RdfFormat.from_media_type(media) if media else ox.RdfFormat.N_TRIPLES
+            fmt = (ox.RdfFormat.from_media_type(media) if media else None) or ox.RdfFormat.TURTLE
             try:
-                return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.content, fmt or ox.RdfFormat.TURTLE)]
+                return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.content, fmt)]
             except (ValueError, SyntaxError) as exc:
                 raise StoreError(f"the endpoint at {self.store_url} sent a graph ties cannot read: {exc}") from exc
         return self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": ox.NamedNode(graph)})
@@ -407,8 +405,9 @@ class RemoteStore(Store):
             left = self._roll_back(started)
             message = f"{exc}; nothing of this batch was kept"
             if left:
-                message = (f"{exc}; and the roll-back failed too ({left}): the graphs of {', '.join(started)} may be "
-                           "left without metadata, which ties ignores; ingest the files again to complete them")
+                message = (f"{exc}; and undoing the batch failed too ({left}): the server may keep its first documents "
+                           "whole and one graph without metadata, which ties does not list; ingest the files again "
+                           "to complete them")
             raise StoreError(message) from exc
 
     def _write_document(self, graph_iri: str, quads: list[ox.Quad]) -> None:

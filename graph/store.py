@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
+import re
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
@@ -28,6 +29,8 @@ from .errors import QueryError, StoreError, StoreLockedError
 from .vocab import META_GRAPH, PREFIXES
 
 __all__ = ["Store", "OxigraphStore", "open_store", "RDF_FORMATS"]
+
+_REMOTE = re.compile(r"(?i)(sparql\+)?https?://")
 
 RDF_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
@@ -54,7 +57,7 @@ def _backend(action: str):
 
 class Store(ABC):
     """What the library needs from a quad store. The embedded store is one;
-    a remote SPARQL 1.1 endpoint is meant to be another."""
+    a remote SPARQL 1.1 endpoint (graph.remote.RemoteStore) is another."""
 
     location: str
     writable: bool
@@ -135,12 +138,15 @@ class OxigraphStore(Store):
 
     def _open_reader(self, wait: float) -> None:
         """A read-only view, opened between two commits and held (with a shared
-        lock that keeps commits out) until the reader closes."""
-        self._reader_fd = os.open(self.path / "commit.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        if not _lock(self._reader_fd, fcntl.LOCK_SH, wait):
-            os.close(self._reader_fd)
-            self._reader_fd = None
-            raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
+        lock that keeps commits out) until the reader closes. A reader passes
+        the gate first, so that a writer waiting at the gate is not starved by
+        a stream of readers."""
+        with self._gate(wait):
+            self._reader_fd = os.open(self.path / "commit.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            if not _lock(self._reader_fd, fcntl.LOCK_SH, wait):
+                os.close(self._reader_fd)
+                self._reader_fd = None
+                raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
         try:
             self._view = _open_read_only(self._db_path)
         except StoreError:
@@ -152,14 +158,27 @@ class OxigraphStore(Store):
         yield self._store if self._store is not None else self._view
 
     @contextmanager
-    def _commit_lock(self, kind: int, wait: float = 60.0):
-        fd = os.open(self.path / "commit.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    def _gate(self, wait: float):
+        fd = os.open(self.path / "gate.lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            if not _lock(fd, kind, wait):
+            if not _lock(fd, fcntl.LOCK_EX, wait):
                 raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
             yield
         finally:
             os.close(fd)
+
+    @contextmanager
+    def _commit_lock(self, kind: int, wait: float = 60.0):
+        """Exclusive: the writer holds the gate while it waits for readers to
+        leave, so no new reader slips in ahead of it."""
+        with self._gate(wait):
+            fd = os.open(self.path / "commit.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                if not _lock(fd, kind, wait):
+                    raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
+                yield
+            finally:
+                os.close(fd)
 
     # --- reading -------------------------------------------------------------
 
@@ -239,14 +258,15 @@ class OxigraphStore(Store):
 
 
 def _open_read_only(db_path: Path, attempts: int = 20) -> ox.Store:
-    """RocksDB may still be settling its manifest just after a writer closed;
-    such an open fails with "Corruption" or a missing file and succeeds a moment
-    later. Any other failure, or one that lasts, is reported."""
+    """RocksDB may still be settling its manifest just after a writer closed,
+    or creating its column families just after a writer created the store;
+    such an open fails and succeeds a moment later. Any other failure, or one
+    that lasts, is reported."""
     for attempt in range(attempts - 1):
         try:
             return ox.Store.read_only(str(db_path))
-        except OSError as exc:
-            if "Corruption" not in str(exc) and "No such file" not in str(exc):
+        except (OSError, RuntimeError) as exc:
+            if not any(sign in str(exc) for sign in ("Corruption", "No such file", "Column family not found")):
                 break
             time.sleep(0.05 * (attempt + 1))
     with _backend(f"open the store at {db_path.parent}"):
@@ -277,6 +297,14 @@ def _lock(fd: int, kind: int, wait: float) -> bool:
 
 
 def open_store(location: str | Path, *, write: bool = False, wait: float = 0.0) -> Store:
-    """Open the store at ``location`` (a folder; created when writing)."""
+    """Open the store at ``location``: a folder (the embedded store, created when
+    writing), or a SPARQL 1.1 endpoint (``http://HOST:PORT`` for an Oxigraph
+    server, ``sparql+http://...``, or an endpoint file ``*.toml``; see graph.remote).
+    Pass URLs as strings: ``Path("http://x")`` loses a slash."""
+    text = str(location)
+    if _REMOTE.match(text) or text.lower().endswith(".toml"):  # as graph.remote.is_remote
+        from .remote import open_remote  # only here: an embedded store never loads the HTTP client
+
+        return open_remote(text, write=write)
     return OxigraphStore(Path(location), writable=write, wait=wait)
 

@@ -15,7 +15,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -23,8 +22,6 @@ import pytest
 from graph.ingest import ingest
 from graph.server import make_server
 from graph.store import open_store
-
-from .conftest import SAMPLES
 
 FIRMS = "SELECT ?label WHERE { GRAPH ?g { ?f a ties:Firm ; rdfs:label ?label } } ORDER BY ?label"
 SR = "{http://www.w3.org/2005/sparql-results#}"

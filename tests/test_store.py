@@ -123,3 +123,13 @@ def test_parallel_ingest_gives_the_same_graph_as_serial(tmp_path):
             assert all(r.status == "added" for r in reports)
         dumps.append(nquads(tmp_path / f"store{jobs}"))
     assert dumps[0] == dumps[1] and dumps[0]
+
+
+def test_replacing_a_document_keeps_the_wikidata_link(cli, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE)
+    cli("ingest", path)
+    path.write_text(ARTICLE + "\nPoland and South Korea agreed to meet again.\n")
+    assert cli("ingest", path).exit_code == 0
+    poland = cli.json("show", "Poland")
+    assert poland["wikidata"], "the gazetteer's Wikidata item went missing on replacement"
