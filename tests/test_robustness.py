@@ -520,7 +520,7 @@ def test_a_reader_during_ingest_sees_whole_batches_or_is_told_busy(tmp_path):
     lines: list[str] = []
     pump = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
     pump.start()
-    answers, errors, outside = [], [], []
+    inside, outside = [], []
 
     def added() -> int:
         return sum(1 for line in list(lines) if line.startswith("added"))
@@ -531,41 +531,46 @@ def test_a_reader_during_ingest_sees_whole_batches_or_is_told_busy(tmp_path):
 
     other = threading.Thread(target=subprocess_reader, daemon=True)
     other.start()
+    finished = True
     try:
         while child.poll() is None:
             low = added()
             result = cli("stats", "--format", "json")
-            high = added()
-            assert_clean_exit(result)
-            if result.exit_code == 0:
-                answers.append((low, json.loads(result.stdout)["documents"], high))
-            else:
-                errors.append((low, result.stderr))
+            inside.append((low, result, added()))
             time.sleep(0.05)
     finally:
         try:
             child.wait(timeout=120)
         except subprocess.TimeoutExpired:
+            finished = False
             child.kill()
             child.wait()
-            pytest.fail("the ingest did not finish in 120 s while readers polled: the writer was starved")
-        finally:
-            pump.join(timeout=30)
-            other.join(timeout=120)
-    assert child.returncode == 0, child.stderr.read()
+        pump.join(timeout=30)
+        other.join(timeout=120)
+    ingest_errors = child.stderr.read()
     child.stdout.close()
     child.stderr.close()
-    assert answers, "no read succeeded while the ingest ran"
-    for low, documents, high in answers:
-        assert low <= documents <= high + 16, (low, documents, high)
-    for low, message in errors:
-        assert len(message.strip().splitlines()) == 1 and message.startswith("error: "), message
-        assert "busy" in message or (low == 0 and "no store" in message), message
+
+    answers = []
+    for low, result, high in inside:
+        assert_clean_exit(result)
+        if result.exit_code == 0:
+            answers.append((low, json.loads(result.stdout)["documents"], high))
+        else:
+            message = result.stderr
+            assert len(message.strip().splitlines()) == 1 and message.startswith("error: "), message
+            assert "busy" in message or (low == 0 and "no store" in message), message
     for run in outside:
         assert "Traceback" not in run.stderr, run.stderr
         assert run.returncode == 0 or (len(run.stderr.strip().splitlines()) == 1
                                        and ("busy" in run.stderr or "no store" in run.stderr)), run.stderr
-    print(f"\nreader: {len(answers)} answers, {len(errors)} one-line refusals, {len(outside)} reads from a subprocess")
+    assert finished, "the ingest did not finish in 120 s while readers polled: the writer was starved"
+    assert child.returncode == 0, ingest_errors
+    assert answers, "no read succeeded while the ingest ran"
+    for low, documents, high in answers:
+        assert low <= documents <= high + 16, (low, documents, high)
+    print(f"\nreader: {len(answers)} answers, {len(inside) - len(answers)} one-line refusals, "
+          f"{len(outside)} reads from a subprocess")
     assert Cli(store).json("stats")["documents"] == total
 
 
