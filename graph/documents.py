@@ -82,6 +82,10 @@ def _walk(folder: Path, found: list[Path], errors: list[DocumentError], seen: se
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read one file. Raises a DocumentError subclass saying what to do."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DocumentError(path, "the file name is not valid UTF-8; rename the file") from exc
     suffix = path.suffix.lower()
     media_type = SUPPORTED_SUFFIXES.get(suffix)
     if media_type is None:
@@ -145,18 +149,27 @@ def check_regular(path: Path) -> None:
 
 
 def _decode(path: Path, data: bytes) -> str:
+    try:
+        text = _decoded(path, data)
+    except UnicodeDecodeError as exc:
+        raise DocumentDecodeError(path, f"cannot be read as {exc.encoding} text (cut short or not text); "
+                                        "convert it to UTF-8 text") from exc
+    # Checked after every decoding: a binary file can decode as UTF-16 too.
+    if "\x00" in text or _control_ratio(text) > 0.05:
+        raise DocumentDecodeError(path, "binary data, not text; convert it to UTF-8 text")
+    return text
+
+
+def _decoded(path: Path, data: bytes) -> str:
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(codec)
     if b"\x00" in data[:4096] and _looks_utf16(data):
         return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _legacy(path, data)
-    if "\x00" in text or _control_ratio(text) > 0.05:
-        raise DocumentDecodeError(path, "binary data, not text; convert it to UTF-8 text")
-    return text
+        return _legacy(path, data)
 
 
 def _looks_utf16(data: bytes) -> bool:

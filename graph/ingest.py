@@ -107,6 +107,8 @@ def _new_files(files: list[Path], known: dict[str, str], max_bytes: int, report)
     seen: dict[str, Path] = {}
     for path in files:
         name = path.name
+        if name in seen and _same_file(seen[name], path):
+            continue  # the same file reached twice ("docs/" and "docs/a.txt")
         if name in seen:
             report(IngestReport(path=str(path), status="failed", file_name=name,
                                 error=f"{path}: another file named {name!r} ({seen[name]}) is in this run; rename one"))
@@ -118,6 +120,13 @@ def _new_files(files: list[Path], known: dict[str, str], max_bytes: int, report)
         else:
             todo.append(path)
     return todo
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 def _sha256(path: Path, max_bytes: int) -> str | None:

@@ -279,7 +279,12 @@ def _trim(run: list[_Word]) -> list[_Word]:
     return run
 
 
+_LONGEST_NAME = 12  # words; a longer run of capitals is a headline or a list, not one name
+
+
 def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
+    if len(run) > _LONGEST_NAME:
+        return []
     person = _titled_person(chunk, run, sent, index, gaz)
     if person:
         return [person]

@@ -29,7 +29,8 @@ def find_entity(store: Store, name: str) -> str:
     if not key:
         raise UnknownNameError(name, [])
     rows = store.select(
-        "SELECT DISTINCT ?e ?label ?type ?key WHERE { GRAPH ?g { ?e ties:matchKey ?key ; rdfs:label ?label ; a ?type } }",
+        "SELECT DISTINCT ?e ?label ?type ?key WHERE { GRAPH ?g { ?e ties:matchKey ?key ; rdfs:label ?label ; a ?type } "
+        f"GRAPH <{META_GRAPH}> {{ ?g ties:fileName ?name }} }}",
         {"key": ox.Literal(key)},
     )
     found = {r["e"]: (r["label"], TYPE_BY_IRI[r["type"]].value) for r in rows if r["type"] in TYPE_BY_IRI}

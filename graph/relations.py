@@ -80,12 +80,24 @@ def _evidence(text: str, sent: Sentence, method: str, confidence: Decimal, reaso
                     confidence=float(confidence), inferred=reason is not None, reason=reason)
 
 
+_MOST_PAIRED = 40  # distinct names; a "sentence" naming more is a list or table, not a statement
+
+
 def _sentence_ties(text: str, sent: Sentence, items: list[tuple[Mention, str]], entities: dict[str, Entity]):
     sentence = text[sent.start:sent.end]
     contrast_cut = _contrast_cut(sentence, sent.start)
-    for i, (a, ka) in enumerate(items):
-        yield from _inner_ties(text, sent, a, ka, entities)
-        for b, kb in items[i + 1:]:
+    for m, key in items:
+        yield from _inner_ties(text, sent, m, key, entities)
+    # Each entity is paired once per sentence (by its first mention on each side
+    # of a contrast); a "sentence" naming very many is a list, not a statement.
+    firsts: dict[tuple[str, bool], Mention] = {}
+    for m, key in items:
+        firsts.setdefault((key, contrast_cut is not None and m.start >= contrast_cut), m)
+    if len({key for key, _ in firsts}) > _MOST_PAIRED:
+        return
+    pairs = sorted(((m, key) for (key, _), m in firsts.items()), key=lambda item: item[0].start)
+    for i, (a, ka) in enumerate(pairs):
+        for b, kb in pairs[i + 1:]:
             if ka == kb or (contrast_cut is not None and (a.start < contrast_cut) != (b.start < contrast_cut)):
                 continue
             if a.start < b.end and b.start < a.end or _aside(a, entities[ka]) or _aside(b, entities[kb]):

@@ -257,7 +257,7 @@ class OxigraphStore(Store):
             self._writer_fd = None
 
 
-def _open_read_only(db_path: Path, attempts: int = 20) -> ox.Store:
+def _open_read_only(db_path: Path, attempts: int = 8) -> ox.Store:
     """RocksDB may still be settling its manifest just after a writer closed,
     or creating its column families just after a writer created the store;
     such an open fails and succeeds a moment later. Any other failure, or one

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from .errors import DataFileError, ValidationRunError
 from .resources import ontology_path
 from .store import Store
+from .vocab import META_GRAPH
 
 __all__ = ["ValidationReport", "validate"]
 
@@ -37,8 +38,8 @@ def validate(store: Store) -> ValidationReport:
                                              advanced=True, allow_warnings=True)
     except Exception as exc:  # pySHACL's own failures: report them as "could not run"
         raise ValidationRunError(f"pySHACL could not run ({exc.__class__.__name__}: {exc})") from exc
-    problems = _span_problems(store)
-    report = text if not problems else text + "\nEvidence spans that do not slice their document:\n" + "\n".join(problems)
+    problems = _span_problems(store) + _orphan_graphs(store)
+    report = text if not problems else text + "\nProblems with documents and evidence spans:\n" + "\n".join(problems)
     return ValidationReport(conforms=bool(conforms) and not problems, text=report, problems=problems)
 
 
@@ -49,6 +50,15 @@ def _union(store: Store):
 
     lines = "\n".join(f"{ox.Triple(q.subject, q.predicate, q.object)} ." for q in store.quads())
     return rdflib.Graph().parse(data=lines, format="nt")
+
+
+def _orphan_graphs(store: Store) -> list[str]:
+    """Facts in a named graph that no document's metadata claims."""
+    rows = store.select(
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) "
+        f"FILTER NOT EXISTS {{ GRAPH <{META_GRAPH}> {{ ?g ties:fileName ?name }} }} }}"
+    )
+    return [f"{r['g']}: a graph of facts with no document (no file name in the metadata graph)" for r in rows]
 
 
 def _span_problems(store: Store) -> list[str]:
@@ -64,5 +74,5 @@ def _span_problems(store: Store) -> list[str]:
         if text is None:
             problems.append(f"{r['ev']}: its document has no stored text")
         elif text[r["start"]:r["end"]] != r["sentence"]:
-            problems.append(f"{r['ev']}: offsets {r['start']}..{r['end']} do not give the stored sentence")
+            problems.append(f"{r['ev']}: offsets {r['start']}..{r['end']} no longer slice its sentence from the stored text")
     return problems
