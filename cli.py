@@ -236,6 +236,7 @@ def sparql(
     file: Annotated[Optional[Path], typer.Option("--file", exists=True, dir_okay=False, help="Read the query from a file.")] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format for SELECT and ASK.")] = Format.table,
     update: Annotated[bool, typer.Option(help="Allow SPARQL updates (they change the store).")] = False,
+    timeout: Annotated[Optional[float], typer.Option(help="Stop the query after this many seconds.", min=0.1)] = None,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over all documents' graphs."""
     if (query is None) == (file is None):
@@ -243,7 +244,7 @@ def sparql(
     text = query if query is not None else file.read_text(encoding="utf-8")
     with opened(write=update) as g:
         try:
-            result = g.sparql(text, update=update)
+            result = g.sparql(text, update=update, timeout=timeout)
         except TiesError as exc:
             raise fail(str(exc)) from None
     _print_sparql(result, format)

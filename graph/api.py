@@ -48,8 +48,8 @@ class TiesGraph:
     def show(self, name: str) -> EntityDetail:
         return queries.show(self.store, name)
 
-    def sparql(self, query: str, *, update: bool = False) -> queries.SparqlResult:
-        return queries.run_sparql(self.store, query, allow_update=update)
+    def sparql(self, query: str, *, update: bool = False, timeout: float | None = None) -> queries.SparqlResult:
+        return queries.run_sparql(self.store, query, allow_update=update, timeout=timeout)
 
     def facts(self, about: str | None = None, between: tuple[str, str] | None = None) -> list[dict]:
         """Figures (trade volumes, contract values, ...) with their sources; disagreeing ones flagged."""

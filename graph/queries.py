@@ -4,6 +4,7 @@ terms (``substitutions``), never pasted into a query string."""
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -13,7 +14,7 @@ from ._terms import to_python
 from .errors import AmbiguousNameError, QueryError, TiesError, UnknownNameError, UpdateRefusedError
 from .model import EntityDetail, EntitySummary, RelationView, Source
 from .names import match_key
-from .store import Store
+from .store import OxigraphStore, Store, open_store
 from .vocab import META_GRAPH, RELATION_BY_IRI, TIES, TYPE_BY_IRI, EntityType, Relation
 
 __all__ = ["find_entity", "entities", "show", "run_sparql", "stats", "documents", "remove_document", "SparqlResult"]
@@ -165,7 +166,13 @@ class SparqlResult:
         self.kind, self.variables, self.rows, self.boolean, self.triples = kind, variables, rows, boolean, triples
 
 
-def run_sparql(store: Store, query: str, *, allow_update: bool = False) -> SparqlResult:
+def run_sparql(store: Store, query: str, *, allow_update: bool = False, timeout: float | None = None) -> SparqlResult:
+    """Run a query (an update only with ``allow_update``). With ``timeout``, a
+    query on the embedded store opened for reading runs in a child process that
+    is stopped when time is up: pyoxigraph cannot interrupt a query running in
+    this one."""
+    if timeout is not None and isinstance(store, OxigraphStore) and not store.writable:
+        return _run_with_timeout(store.location, query, timeout)
     try:
         result = store.query(query)
     except QueryError as exc:
@@ -182,6 +189,36 @@ def run_sparql(store: Store, query: str, *, allow_update: bool = False) -> Sparq
     variables = [v.value for v in result.variables]
     rows = [{n: to_python(row[n]) for n in variables} for row in result]
     return SparqlResult("select", variables=variables, rows=rows)
+
+
+def _run_with_timeout(location: str, query: str, timeout: float) -> SparqlResult:
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_query, args=(location, query, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise QueryError(f"the query ran over {timeout:g} s and was stopped; narrow it (LIMIT, more specific "
+                             "patterns) or raise --timeout")
+        outcome = receive.recv()
+    finally:
+        child.kill()
+        child.join()
+    if isinstance(outcome, TiesError):
+        raise outcome
+    return outcome
+
+
+def _child_query(location: str, query: str, send) -> None:
+    try:
+        with open_store(location) as store:
+            result = run_sparql(store, query)
+        if result.triples is not None:
+            result.triples = [str(t) for t in result.triples]  # terms do not cross processes; their text does
+        send.send(result)
+    except TiesError as exc:
+        send.send(exc)
 
 
 def _is_update(query: str) -> bool:

@@ -252,3 +252,18 @@ def test_facts_and_timeline_through_the_cli_on_project_documents(cli):
     items = cli.json("timeline", "Vietnam")
     assert items and [i["date"] for i in items] == sorted(i["date"] for i in items)
     assert cli("timeline", "Atlantis").exit_code == 1
+
+
+def test_a_runaway_query_is_stopped_by_the_timeout_and_changes_nothing(samples):
+    before = samples.json("stats")["quads"]
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    result = samples("sparql", runaway, "--timeout", "1")
+    assert result.exit_code == 1 and "stopped" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert samples.json("stats")["quads"] == before
+
+
+def test_a_query_within_its_timeout_answers_as_usual(samples):
+    result = samples("sparql", "ASK { ?s a ties:Firm }", "--timeout", "30", "--format", "json")
+    assert result.exit_code == 0 and '"boolean": true' in result.stdout
+    result = samples("sparql", "CONSTRUCT { ?s a ties:Firm } WHERE { ?s a ties:Firm } LIMIT 1", "--timeout", "30")
+    assert result.exit_code == 0 and "ontology#Firm" in result.stdout
