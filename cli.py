@@ -71,7 +71,7 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 @contextmanager
 def opened(write: bool = False, wait: float = 0.0):
-    """The store, with the library's errors turned into one line on stderr."""
+    """The store; any library error, opening it or in the body, becomes one line on stderr."""
     try:
         with open_graph(settings.store, write=write, wait=wait) as g:
             yield g
@@ -105,11 +105,8 @@ def ingest(
             else:
                 out.print(f"{r.status:<10} {r.path}  ({r.entities} entities, {r.ties} ties)", markup=False,
                           highlight=False)
-        try:
-            reports = g.ingest(paths, max_bytes=int(max_size * 1e6), use_ner=ner, gazetteers=gazetteer,
-                               jobs=jobs or None, on_report=on_report, on_total=progress.start)
-        except TiesError as exc:
-            raise fail(str(exc)) from None
+        reports = g.ingest(paths, max_bytes=int(max_size * 1e6), use_ner=ner, gazetteers=gazetteer,
+                           jobs=jobs or None, on_report=on_report, on_total=progress.start)
     done = sum(1 for r in reports if r.status in ("added", "replaced"))
     same = sum(1 for r in reports if r.status == "unchanged")
     err.print(f"{done} ingested, {same} unchanged, {failed} failed", highlight=False)
@@ -170,10 +167,7 @@ def entities(
 ) -> None:
     """List entities, optionally of one type and tied to another entity."""
     with opened() as g:
-        try:
-            items = g.entities(type, involving)
-        except TiesError as exc:
-            raise fail(str(exc)) from None
+        items = g.entities(type, involving)
     _print_entities(items, format)
 
 
@@ -223,10 +217,7 @@ def show(
 ) -> None:
     """One entity with its relations, the sentences that state them, and its sources."""
     with opened() as g:
-        try:
-            detail = g.show(name)
-        except TiesError as exc:
-            raise fail(str(exc)) from None
+        detail = g.show(name)
     _print_detail(detail, format)
 
 
@@ -243,10 +234,7 @@ def sparql(
         raise typer.BadParameter("give a QUERY or --file, not both")
     text = query if query is not None else file.read_text(encoding="utf-8")
     with opened(write=update) as g:
-        try:
-            result = g.sparql(text, update=update, timeout=timeout)
-        except TiesError as exc:
-            raise fail(str(exc)) from None
+        result = g.sparql(text, update=update, timeout=timeout)
     _print_sparql(result, format)
 
 
@@ -280,10 +268,7 @@ def facts(
     """Figures the documents give (trade, investment, contract values, targets), each with its
     source; figures from different sources that disagree are flagged."""
     with opened() as g:
-        try:
-            items = g.facts(about=about, between=between)
-        except TiesError as exc:
-            raise fail(str(exc)) from None
+        items = g.facts(about=about, between=between)
     if format is DetailFormat.json:
         print(json.dumps(items, ensure_ascii=False, indent=2, default=str))
         return
@@ -303,10 +288,7 @@ def timeline(
 ) -> None:
     """The dated events, agreements, projects and relations involving A (and B), in order, with sources."""
     with opened() as g:
-        try:
-            items = g.timeline(a, b)
-        except TiesError as exc:
-            raise fail(str(exc)) from None
+        items = g.timeline(a, b)
     if format is DetailFormat.json:
         print(json.dumps(items, ensure_ascii=False, indent=2, default=str))
         return
@@ -351,10 +333,7 @@ def documents(format: Annotated[DetailFormat, typer.Option("--format", help="Out
 def remove(name: Annotated[str, typer.Argument(help="The document's file name, as `ties documents` lists it.")]) -> None:
     """Remove one document and every fact only it asserted."""
     with opened(write=True) as g:
-        try:
-            removed = g.remove(name)
-        except TiesError as exc:
-            raise fail(str(exc)) from None
+        removed = g.remove(name)
     out.print(f"removed {removed}", markup=False, highlight=False)
 
 
@@ -381,10 +360,7 @@ def export(
 ) -> None:
     """Write the graph for Gephi (graphml, gexf), spreadsheets (csv) or RDF tools."""
     with opened() as g:
-        try:
-            written = g.export(format.value, out_path)
-        except TiesError as exc:
-            raise fail(str(exc)) from None
+        written = g.export(format.value, out_path)
     for path in written:
         out.print(f"wrote {path}", markup=False, highlight=False)
 
