@@ -45,11 +45,9 @@ _END = "\0"
 class Gazetteer:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
-        self.by_label: dict[tuple[EntityType, str], Entry] = {}
         self._trie: dict = {}
         self._bilateral: dict[frozenset[str], list[Entry]] | None = None
         for entry in entries:
-            self.by_label[(entry.type, fold(entry.label))] = entry
             for name in [entry.label, *entry.aliases]:
                 self._add(name, entry, demonym=False)
             for name in entry.demonyms:
@@ -77,11 +75,6 @@ class Gazetteer:
                     self._bilateral.setdefault(named, []).append(entry)
         found = [e for e in self._bilateral.get(countries, []) if fold(e.label).endswith(kind)]
         return found[0] if len(found) == 1 else None
-
-    def country(self, label: str | None) -> Entry | None:
-        if not label:
-            return None
-        return self.by_label.get((EntityType.Country, fold(label)))
 
     # --- matching ----------------------------------------------------------
 

@@ -18,7 +18,7 @@ from .gazetteer import Entry, Gazetteer, Match
 from .names import fold
 from .nlp import NerSpan
 from .sentences import Sentence
-from .typing_rules import HEAD_WORDS, PRODUCT_HEADS, PROJECT_HEADS, TITLES, is_model_code, type_by_head
+from .typing_rules import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code, type_by_head
 from .vocab import EntityType
 from .words import FUNCTION_WORDS as STOP_WORDS
 

@@ -15,12 +15,10 @@ from .errors import AmbiguousNameError, QueryError, TiesError, UnknownNameError,
 from .model import EntityDetail, EntitySummary, RelationView, Source
 from .names import match_key
 from .store import OxigraphStore, Store, open_store
-from .vocab import META_GRAPH, RELATION_BY_IRI, TIES, TYPE_BY_IRI, EntityType, Relation
+from .vocab import META_GRAPH, RELATION_BY_IRI, RELATION_VALUES, TYPE_BY_IRI, EntityType
 
 __all__ = ["find_entity", "entities", "show", "run_sparql", "stats", "documents", "remove_document", "SparqlResult"]
 
-_TYPE_VALUES = " ".join(f"<{t.iri}>" for t in EntityType)
-_RELATION_VALUES = " ".join(f"<{r.iri}>" for r in Relation)
 
 
 def find_entity(store: Store, name: str) -> str:
@@ -112,7 +110,7 @@ def _document_names(store: Store, graphs: set[str]) -> dict[str, Source]:
 def neighbours(store: Store, entity: str) -> list[str]:
     rows = store.select(
         "SELECT DISTINCT ?n ?x WHERE { GRAPH ?g { { ?x ?p ?n } UNION { ?n ?p ?x } } "
-        f"VALUES ?p {{ {_RELATION_VALUES} }} }}",
+        f"VALUES ?p {{ {RELATION_VALUES} }} }}",
         {"x": ox.NamedNode(entity)},
     )
     return sorted({r["n"] for r in rows} - {entity})
@@ -235,15 +233,15 @@ def _is_update(query: str) -> bool:
 
 def stats(store: Store) -> dict:
     by_type = store.select(
-        f"SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH ?g {{ ?e a ?type }} VALUES ?type {{ {_TYPE_VALUES} }} }} GROUP BY ?type"
+        "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?type } } GROUP BY ?type"
     )
     docs = store.select(f"SELECT (COUNT(?d) AS ?n) WHERE {{ GRAPH <{META_GRAPH}> {{ ?d a ties:Document }} }}")
     ties = store.select(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {_RELATION_VALUES} }} }} }}"
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {RELATION_VALUES} }} }} }}"
     )
     evidence = store.select("SELECT (COUNT(?ev) AS ?n) WHERE { GRAPH ?g { ?ev a ties:Evidence } }")
     quads = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    entity_counts = {TYPE_BY_IRI[r["type"]].value: r["n"] for r in by_type}
+    entity_counts = {TYPE_BY_IRI[r["type"]].value: r["n"] for r in by_type if r["type"] in TYPE_BY_IRI}
     return {
         "documents": docs[0]["n"],
         "entities": sum(entity_counts.values()),

@@ -81,7 +81,6 @@ TITLES = {
 }
 
 PRODUCT_HEADS = {h for t, heads in _HEADS if t is T.Product for h in heads}
-PROJECT_HEADS = {h for t, heads in _HEADS if t is T.Project for h in heads}
 # Every word that can head an organisation, place or thing: never part of a person's name.
 HEAD_WORDS = {w for _, heads in _HEADS + _OPENINGS for h in heads for w in fold(h).split() if len(w) > 2} - {"group"}
 _MODEL_CODE = re.compile(r"^[A-Z]{1,5}-?\d{1,4}[A-Z]{0,2}$|^[A-Z]{1,4}\d{1,4}-[A-Z0-9]+$")

@@ -132,3 +132,5 @@ _RELATION_LABELS = {
 
 RELATION_BY_IRI = {r.iri: r for r in Relation}
 TYPE_BY_IRI = {t.iri: t for t in EntityType}
+# The relation properties as a SPARQL VALUES list (the same for every query that follows ties).
+RELATION_VALUES = " ".join(f"<{r.iri}>" for r in Relation)
