@@ -102,6 +102,8 @@ def ingest(
                 err.print(f"failed     {r.error}", markup=False, highlight=False)
             elif r.status == "unchanged":
                 out.print(f"unchanged  {r.path}", markup=False, highlight=False)
+            elif r.status == "incomplete":
+                err.print(f"incomplete {r.error}", markup=False, highlight=False)
             else:
                 out.print(f"{r.status:<10} {r.path}  ({r.entities} entities, {r.ties} ties)", markup=False,
                           highlight=False)

@@ -75,7 +75,7 @@ def evaluate(gold_dir: Path, documents: Path, extractor: Extractor) -> Evaluatio
             reports = ingest(store, [documents], extractor)
             predicted = [e.model_dump(mode="json") for e in entities(store)]
             result = _score_entities(predicted, gold)
-            result.documents = sum(1 for r in reports if r.status != "failed")
+            result.documents = sum(1 for r in reports if r.status in ("added", "replaced", "unchanged"))
             result.failed_files = [r.error or r.path for r in reports if r.status == "failed"]
             _score_questions(store, questions, gold, result)
     return result

@@ -13,6 +13,7 @@ together resolve the same way as documents ingested one by one."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -51,12 +52,16 @@ class Identities:
             found = self._existing(e, keys) or self._remember(Canonical(entity_iri(e.type, e.label), e.type, e.label))
         # Each document states its own aliases and lookup keys for the shared node.
         stored = keys | {match_key(a) for a in e.aliases} | {match_key(found.label), match_key(e.label)}
+        for key in stored - {""}:  # later documents of this run find it by every key, as later runs will
+            if found not in self._by_key[key]:
+                self._by_key[key].append(found)
         # An entity found in the store comes back without its Wikidata item; the gazetteer still knows it.
         return Canonical(found.iri, found.type, found.label, aliases=set(e.aliases) | {e.label},
                          keys=stored, wikidata=found.wikidata or e.wikidata)
 
     def _existing(self, e: Entity, keys: set[str]) -> Canonical | None:
-        candidates = {c.iri: c for key in sorted(keys) for c in self._by_key.get(key, [])}
+        candidates = {c.iri: c for key in sorted(keys) for c in self._by_key.get(key, [])
+                      if not _other_edition(c.label, e.label)}
         same = sorted((c for c in candidates.values() if c.type is e.type), key=lambda c: c.iri)
         if same:
             return same[0]
@@ -123,3 +128,12 @@ def _keys(local_key: str, e: Entity) -> set[str]:
 def _has_part(label: str, part: str) -> bool:
     words = match_key(label).split()
     return len(words) > 1 and part in (words[0], words[-1])
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def _other_edition(a: str, b: str) -> bool:
+    """"IDEF 2021" and "IDEF 2023" share the key "idef" but are two editions."""
+    years_a, years_b = set(_YEAR.findall(a)), set(_YEAR.findall(b))
+    return bool(years_a and years_b and years_a != years_b)

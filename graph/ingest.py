@@ -3,8 +3,10 @@
 A document whose file name and content are already stored is left alone; a
 known file name with new content replaces its graph; every failure is
 reported with the file and what to do, and does not stop the other files.
-Documents are written in batches, each batch in one transaction, so the store
-only ever holds whole documents."""
+Documents are written in batches; a document's metadata is written after its
+graph, so a lookup only ever counts whole documents, and the graphs an
+interrupted ingest left without metadata are removed (and reported) by the
+next ingest."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import unquote
 
 from .documents import DEFAULT_MAX_BYTES, find_documents, read_document
 from .errors import DocumentError, StoreError
@@ -25,15 +29,13 @@ from .model import Document, Extraction, IngestReport
 from .rdf import document_iri, document_quads
 from .resources import gazetteer_dir
 from .store import Store
-from .vocab import META_GRAPH
+from .vocab import DOCUMENT, META_GRAPH
 
 __all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig"]
 
-BATCH = 16
-
-
-BATCH = 16  # documents per transaction
+BATCH = 16  # documents per commit
 _PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
+_BULK_FROM = 40  # from this many new documents on, write through the store's bulk loader
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,17 @@ def ingest(
 
     for err in walk_errors:
         report(IngestReport(path=err.path, status="failed", error=str(err)))
+    for graph_iri in store.drop_incomplete():
+        name = unquote(graph_iri[len(DOCUMENT):])
+        report(IngestReport(path=name, status="incomplete", file_name=name,
+                            error=f"{name}: an earlier ingest stopped while writing it; its partial graph was removed, "
+                                  "ingest the file again if it is not in this run"))
     known = stored_documents(store)
     todo = _new_files(files, known, max_bytes, report)
     identities = Identities(store)
+    before = len(known)
+    bulk = len(todo) >= _BULK_FROM
+    write = partial(_write, store, extractor, identities, known=known, report=report, bulk=bulk)
     batch: list[tuple[Document, Extraction]] = []
     for item in _extracted(todo, extractor, max_bytes, _jobs(jobs, len(todo), extractor)):
         if isinstance(item, IngestReport):
@@ -94,10 +104,13 @@ def ingest(
             continue
         batch.append(item)
         if len(batch) >= BATCH:
-            _write(store, extractor, identities, batch, known, report)
+            write(batch)
             batch = []
     if batch:
-        _write(store, extractor, identities, batch, known, report)
+        write(batch)
+    if bulk and len(known) - before >= len(known) / 4:
+        # Merging the bulk loader's files costs time in proportion to the whole store: worth it after a big load.
+        store.compact()
     return reports
 
 
@@ -205,7 +218,7 @@ def _extract(extractor: Extractor, docs: list[Document]) -> list[tuple[Document,
 
 
 def _write(store: Store, extractor: Extractor, identities: Identities, extracted: list[tuple[Document, Extraction]],
-           known: dict[str, str], report) -> None:
+           *, known: dict[str, str], report, bulk: bool) -> None:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     batch, results = [], []
     for doc, extraction in extracted:
@@ -219,7 +232,7 @@ def _write(store: Store, extractor: Extractor, identities: Identities, extracted
                                            file_name=doc.meta.file_name, entities=len({c.iri for c in canon.values()}),
                                            ties=len(extraction.ties))))
     try:
-        store.add_documents(batch)
+        store.add_documents(batch, bulk=bulk)
     except StoreError as exc:
         for doc, r in results:
             report(IngestReport(path=r.path, status="failed", file_name=r.file_name, error=f"{r.path}: not stored: {exc}"))

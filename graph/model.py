@@ -127,7 +127,7 @@ class EntityDetail(EntitySummary):
 
 class IngestReport(BaseModel):
     path: str
-    status: str  # added, replaced, unchanged, failed
+    status: str  # added, replaced, unchanged, failed, incomplete (a partial graph from an interrupted ingest, removed)
     file_name: str | None = None
     entities: int = 0
     ties: int = 0

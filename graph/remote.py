@@ -390,7 +390,7 @@ class RemoteStore(Store):
     def update(self, sparql: str) -> None:
         self._post_update(sparql)
 
-    def add_documents(self, batch: list[tuple[str, list[ox.Quad], bool]]) -> None:
+    def add_documents(self, batch: list[tuple[str, list[ox.Quad], bool]], bulk: bool = False) -> None:
         """Each document: its graph replaced whole (Graph Store Protocol PUT, or
         DROP + INSERT DATA), then its metadata replaced in one update. A failure
         rolls back every document of the batch written so far."""

@@ -9,8 +9,7 @@ import pyoxigraph as ox
 
 from .errors import DataFileError, ValidationRunError
 from .resources import ontology_path
-from .store import Store
-from .vocab import DOCUMENT, META_GRAPH
+from .store import INCOMPLETE_DOCUMENTS, Store
 
 __all__ = ["ValidationReport", "validate"]
 
@@ -53,13 +52,8 @@ def _union(store: Store):
 
 
 def _orphan_graphs(store: Store) -> list[str]:
-    """Facts in a document graph that no document's metadata claims (graphs
-    outside ties' namespace, such as a server's own, are not ours to judge)."""
-    rows = store.select(
-        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), \"{DOCUMENT}\")) "
-        f"FILTER NOT EXISTS {{ GRAPH <{META_GRAPH}> {{ ?g ties:fileName ?name }} }} }}"
-    )
-    return [f"{r['g']}: a graph of facts with no document (no file name in the metadata graph)" for r in rows]
+    return [f"{r['g']}: a graph of facts with no document (no file name in the metadata graph); an ingest was "
+            "interrupted: run `ties ingest` again, which removes it" for r in store.select(INCOMPLETE_DOCUMENTS)]
 
 
 def _span_problems(store: Store) -> list[str]:

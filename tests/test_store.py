@@ -133,3 +133,63 @@ def test_replacing_a_document_keeps_the_wikidata_link(cli, tmp_path):
     assert cli("ingest", path).exit_code == 0
     poland = cli.json("show", "Poland")
     assert poland["wikidata"], "the gazetteer's Wikidata item went missing on replacement"
+
+
+def test_a_large_ingest_written_in_bulk_stores_what_transactions_store(tmp_path, monkeypatch):
+    import graph.ingest
+    from graph import synthetic
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in synthetic.generate(45):
+        (folder / name).write_text(text, encoding="utf-8")
+    with open_graph(tmp_path / "bulk") as g:  # 45 new documents: the bulk path
+        assert {r.status for r in g.ingest([folder], use_ner=False, jobs=1)} == {"added"}
+    monkeypatch.setattr(graph.ingest, "_BULK_FROM", 10**9)
+    with open_graph(tmp_path / "transactions") as g:
+        assert {r.status for r in g.ingest([folder], use_ner=False, jobs=1)} == {"added"}
+    assert nquads(tmp_path / "bulk") == nquads(tmp_path / "transactions")
+
+
+def test_documents_ingested_together_resolve_as_when_ingested_apart(tmp_path):
+    from graph import synthetic
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paths = []
+    for name, text in synthetic.generate(30):
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
+    with open_graph(tmp_path / "together") as g:
+        g.ingest([folder], use_ner=False, jobs=1)
+    with open_graph(tmp_path / "apart") as g:
+        for part in (paths[:10], paths[10:20], paths[20:]):
+            g.ingest(part, use_ner=False, jobs=1)
+    assert nquads(tmp_path / "together") == nquads(tmp_path / "apart")
+
+
+def test_a_graph_an_interrupted_ingest_left_without_metadata_is_reported_and_removed(cli, store, tmp_path):
+    from graph.ingest import default_extractor
+    from graph.ingest import ingest as run_ingest
+    from graph.vocab import META_GRAPH
+
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text("Hyundai Rotem opened an office in Ankara, Türkiye.\n")
+    assert cli("ingest", tmp_path / "a.txt").exit_code == 0
+    with open_store(store, write=True) as s:  # replay b.txt's write as a crash would leave it: graph, no metadata
+        kept = []
+        s.add_documents = lambda batch, bulk=False: kept.extend(batch)
+        run_ingest(s, [tmp_path / "b.txt"], default_extractor(use_ner=False))
+        (graph_iri, quads, _), = kept
+        del s.add_documents
+        s.add_documents([(graph_iri, [q for q in quads if q.graph_name.value != META_GRAPH], False)], bulk=True)
+    assert [d["name"] for d in cli.json("documents")] == ["a.txt"]
+    validate = cli("validate")
+    assert validate.exit_code == 1 and graph_iri in validate.output and "ingest` again" in validate.output
+
+    result = cli("ingest", tmp_path / "a.txt")
+    assert result.exit_code == 0, result.output
+    assert "incomplete b.txt: an earlier ingest stopped while writing it" in result.output
+    assert cli("validate").exit_code == 0
+    with open_store(store) as s:
+        assert s.query(f"ASK {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}") is False
