@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -174,9 +175,25 @@ def _extracted(paths: list[Path], extractor: Extractor, max_bytes: int, jobs: in
         yield from (item for chunk in results for item in chunk)
         return
     ctx = multiprocessing.get_context("spawn")  # the parent holds the store's threads: never fork it
+    # Pool.imap hands out every chunk at once and queues results without limit; the window
+    # keeps extraction at most a few chunks ahead of the writer, so memory stays bounded.
+    window, stop = threading.Semaphore(4 * jobs), threading.Event()
+
+    def fed() -> Iterator[list[str]]:
+        for chunk in chunks:
+            window.acquire()
+            if stop.is_set():
+                return
+            yield chunk
+
     with ctx.Pool(jobs, initializer=_worker_init, initargs=(extractor.config, max_bytes)) as pool:
-        for chunk in pool.imap(_work, chunks):
-            yield from chunk
+        try:
+            for chunk in pool.imap(_work, fed()):
+                window.release()
+                yield from chunk
+        finally:  # the pool's feeder thread may wait in fed(); free it before the pool is closed
+            stop.set()
+            window.release()
 
 
 _worker: dict = {}

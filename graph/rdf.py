@@ -11,7 +11,9 @@ evidence for every tie.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote
@@ -71,6 +73,7 @@ def document_quads(
     quads += dating_quads(doc_iri.value, extraction.datings, iri_of)
     quads += observation_quads(doc_iri.value, extraction.observations, iri_of)
     seen: set[str] = set()
+    lit = functools.lru_cache(maxsize=None, typed=True)(literal)  # per document: sentences, offsets (1 is not 1.0)
     for tie in extraction.ties:
         subject, obj = canon[tie.subject].iri, canon[tie.object].iri
         if subject == obj:
@@ -79,7 +82,7 @@ def document_quads(
         if ev.value in seen:
             continue
         seen.add(ev.value)
-        quads.extend(_tie(tie, iri(subject), iri(obj), ev, doc_iri))
+        quads.extend(_tie(tie, iri(subject), iri(obj), ev, doc_iri, lit))
     return quads
 
 
@@ -117,23 +120,35 @@ def _evidence_iri(doc_iri: ox.NamedNode, subject: str, tie: Tie, obj: str) -> ox
     return iri(f"{doc_iri.value}#evidence-{digest}")
 
 
-def _tie(tie: Tie, subject: ox.NamedNode, obj: ox.NamedNode, ev: ox.NamedNode, graph: ox.NamedNode) -> list[ox.Quad]:
+_EVIDENCE = _t("Evidence")
+_SUBJECT, _PREDICATE, _OBJECT = iri(RDF + "subject"), iri(RDF + "predicate"), iri(RDF + "object")
+_SENTENCE, _START, _END = _t("sentence"), _t("start"), _t("end")
+_METHOD, _CONFIDENCE, _INFERRED, _REASON = _t("method"), _t("confidence"), _t("inferred"), _t("reason")
+_DERIVED = iri(PROV + "wasDerivedFrom")
+_TRUE = literal(True)
+
+
+def _tie(tie: Tie, subject: ox.NamedNode, obj: ox.NamedNode, ev: ox.NamedNode, graph: ox.NamedNode,
+         lit: Callable[[object], ox.Literal]) -> list[ox.Quad]:
+    """The tie and its evidence node. LIT makes literals, remembering the
+    ones a document repeats (a sentence states several ties)."""
     e = tie.evidence
     pred = iri(tie.predicate.iri)
-    facts: list[tuple[ox.NamedNode, ox.Term]] = [
-        (_A, _t("Evidence")),
-        (iri(RDF + "subject"), subject),
-        (iri(RDF + "predicate"), pred),
-        (iri(RDF + "object"), obj),
-        (_t("sentence"), literal(e.sentence)),
-        (_t("start"), literal(e.start)),
-        (_t("end"), literal(e.end)),
-        (_t("method"), literal(e.method)),
-        (_t("confidence"), literal(e.confidence)),
-        (iri(PROV + "wasDerivedFrom"), graph),
+    quads = [
+        ox.Quad(subject, pred, obj, graph),
+        ox.Quad(ev, _A, _EVIDENCE, graph),
+        ox.Quad(ev, _SUBJECT, subject, graph),
+        ox.Quad(ev, _PREDICATE, pred, graph),
+        ox.Quad(ev, _OBJECT, obj, graph),
+        ox.Quad(ev, _SENTENCE, lit(e.sentence), graph),
+        ox.Quad(ev, _START, lit(e.start), graph),
+        ox.Quad(ev, _END, lit(e.end), graph),
+        ox.Quad(ev, _METHOD, lit(e.method), graph),
+        ox.Quad(ev, _CONFIDENCE, lit(e.confidence), graph),
+        ox.Quad(ev, _DERIVED, graph, graph),
     ]
     if e.inferred:
-        facts.append((_t("inferred"), literal(True)))
+        quads.append(ox.Quad(ev, _INFERRED, _TRUE, graph))
     if e.reason:
-        facts.append((_t("reason"), literal(e.reason)))
-    return [ox.Quad(subject, pred, obj, graph)] + [ox.Quad(ev, p, o, graph) for p, o in facts]
+        quads.append(ox.Quad(ev, _REASON, lit(e.reason), graph))
+    return quads

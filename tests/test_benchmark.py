@@ -45,6 +45,8 @@ def test_benchmark_reports_every_figure(monkeypatch, tmp_path):
         assert LOOKUP <= result["lookups"][kind].keys(), kind
     assert result["ingest"]["processes"]["ties"] == result["ingest"]["processes"]["engine"]
     assert result["peak_rss_mb"] > 0 and result["store_mb"] > 0
+    assert {"ingest_writer_mb", "ingest_worker_mb", "network_mb", "lookups_mb", "engine_mb"} <= result["rss_mb"].keys()
+    assert all(result["lookups"][kind]["queries"] >= 1 for kind in ("involving", "show", "hub", "count"))
     numbers = dict(_numbers({k: v for k, v in result.items() if k != "notes"}))
     assert len(numbers) > 30
     for where, value in numbers.items():
