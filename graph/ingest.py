@@ -213,8 +213,26 @@ def _work(paths: list[str]) -> list[tuple[Document, Extraction] | IngestReport]:
             out.append(None)
         except DocumentError as exc:
             out.append(IngestReport(path=path, status="failed", error=str(exc)))
-    extracted = iter(_extract(_worker["extractor"], docs))
+    extracted = iter(_lean(item) for item in _extract(_worker["extractor"], docs))
     return [item if item is not None else next(extracted) for item in out]
+
+
+def _lean(item: tuple[Document, Extraction] | IngestReport) -> tuple[Document, Extraction] | IngestReport:
+    """What the writer needs, made cheap to send between processes: no
+    masked text, no mention spans, and each sentence one string however many
+    ties quote it (pickle writes a shared string once)."""
+    if isinstance(item, IngestReport):
+        return item
+    doc, extraction = item
+    doc.masked = ""
+    shared: dict[str, str] = {}
+    for entity in extraction.entities.values():
+        entity.mentions = []
+    for tie in extraction.ties:
+        tie.evidence.sentence = shared.setdefault(tie.evidence.sentence, tie.evidence.sentence)
+    for fact in (*extraction.datings, *extraction.observations):
+        fact.sentence_text = shared.setdefault(fact.sentence_text, fact.sentence_text)
+    return doc, extraction
 
 
 def _extract(extractor: Extractor, docs: list[Document]) -> list[tuple[Document, Extraction] | IngestReport]:

@@ -59,7 +59,7 @@ def _closest(store: Store, key: str) -> list[str]:
 
 def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) -> list[EntitySummary]:
     """Entities (all, or these IRIs; of one type or any) with their aliases,
-    Wikidata item and the documents that name them, in three queries. Only
+    Wikidata item and the documents that name them, in two queries. Only
     graphs with metadata count: a document is whole or not there."""
     values = ""
     if iris is not None:
@@ -69,17 +69,19 @@ def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) ->
     # A constant type, or none: oxigraph joins a VALUES list of types slowly.
     pattern = (f"GRAPH ?g {{ ?e a <{kind.iri}> ; rdfs:label ?label }} BIND(<{kind.iri}> AS ?type)" if kind
                else "GRAPH ?g { ?e a ?type ; rdfs:label ?label }")
-    rows = [r for r in store.select(f"SELECT ?e ?type ?label ?g WHERE {{ {values} {pattern} }}")
-            if r["type"] in TYPE_BY_IRI]
-    docs = _document_names(store, {r["g"] for r in rows})
+    # Joined with the metadata graph: a graph without metadata is not a whole document.
+    rows = [r for r in store.select(
+        f"SELECT ?e ?type ?label ?g ?name ?title WHERE {{ {values} {pattern} "
+        f"GRAPH <{META_GRAPH}> {{ ?g ties:fileName ?name }} OPTIONAL {{ GRAPH <{META_GRAPH}> {{ ?g dcterms:title ?title }} }} }}"
+    ) if r["type"] in TYPE_BY_IRI]
+    docs = {r["g"]: (r["name"], r["title"]) for r in rows}
+    docs = {g: Source(name=name, id=g, title=title) for g, (name, title) in docs.items()}
     extras = store.select(
         f"SELECT DISTINCT ?e ?alias ?wd WHERE {{ {values} "
         "{ GRAPH ?g { ?e skos:altLabel ?alias } } UNION { GRAPH ?g { ?e owl:sameAs ?wd } } }"
     ) if rows else []
     info: dict[str, dict] = {}
     for r in rows:
-        if r["g"] not in docs:
-            continue  # a graph without metadata is not a whole document
         item = info.setdefault(r["e"], {"label": r["label"], "type": TYPE_BY_IRI[r["type"]], "sources": {}})
         item["sources"][r["g"]] = docs[r["g"]]
     aliases: dict[str, set[str]] = defaultdict(set)

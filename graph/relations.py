@@ -76,8 +76,8 @@ def find_ties(
 
 
 def _evidence(text: str, sent: Sentence, method: str, confidence: Decimal, reason: str | None = None) -> Evidence:
-    return Evidence(sentence=text[sent.start:sent.end], start=sent.start, end=sent.end, method=method,
-                    confidence=float(confidence), inferred=reason is not None, reason=reason)
+    return Evidence.model_construct(sentence=text[sent.start:sent.end], start=sent.start, end=sent.end, method=method,
+                                    confidence=float(confidence), inferred=reason is not None, reason=reason)
 
 
 _MOST_PAIRED = 40  # distinct names; a "sentence" naming more is a list or table, not a statement
@@ -125,8 +125,8 @@ def _bridge_ties(text, previous, sent, before, items, entities):
                 continue
             ta, tb = entities[ka].type, entities[kb].type
             subj, obj = (ka, kb) if _ORDER[ta] <= _ORDER[tb] else (kb, ka)
-            yield Tie(subject=subj, predicate=R.tiedTo, object=obj,
-                      evidence=_evidence(text, span, "adjacent-sentence", _CONFIDENCE["adjacent"]))
+            yield Tie.model_construct(subject=subj, predicate=R.tiedTo, object=obj,
+                                      evidence=_evidence(text, span, "adjacent-sentence", _CONFIDENCE["adjacent"]))
 
 
 def _aside(m: Mention, entity: Entity) -> bool:
@@ -149,16 +149,16 @@ def _pair_tie(text: str, sent: Sentence, a: Mention, ka: str, b: Mention, kb: st
     between = text[a.end:b.start]
     title = _title_tie(a, ta, b, tb, between)
     if title is not None:
-        return Tie(subject=kb, predicate=title, object=ka,
-                   evidence=_evidence(text, sent, "pattern:title", _CONFIDENCE["title"]))
+        return Tie.model_construct(subject=kb, predicate=title, object=ka,
+                                   evidence=_evidence(text, sent, "pattern:title", _CONFIDENCE["title"]))
     cued = _cued_relation(ka, ta, kb, tb, between, text[sent.start:sent.end])
     if cued is not None:
         subj, relation, obj = cued
-        return Tie(subject=subj, predicate=relation, object=obj,
-                   evidence=_evidence(text, sent, f"cue:{relation.value}", _CONFIDENCE["cue"]))
+        return Tie.model_construct(subject=subj, predicate=relation, object=obj,
+                                   evidence=_evidence(text, sent, f"cue:{relation.value}", _CONFIDENCE["cue"]))
     subj, obj = (ka, kb) if _ORDER[ta] <= _ORDER[tb] else (kb, ka)
-    return Tie(subject=subj, predicate=R.tiedTo, object=obj,
-               evidence=_evidence(text, sent, "cooccurrence", _CONFIDENCE["cooccurrence"]))
+    return Tie.model_construct(subject=subj, predicate=R.tiedTo, object=obj,
+                               evidence=_evidence(text, sent, "cooccurrence", _CONFIDENCE["cooccurrence"]))
 
 
 def _cued_relation(ka, ta, kb, tb, between: str, sentence: str) -> tuple[str, Relation, str] | None:
@@ -210,8 +210,8 @@ def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[
             continue
         subj, obj = (inner_key, key) if relation in (R.partyTo, R.participatesIn, R.tiedTo) else (key, inner_key)
         reason = f"{inner.entry.label} is named in {entities[key].label!r}"
-        yield Tie(subject=subj, predicate=relation, object=obj,
-                  evidence=_evidence(text, sent, "name", _CONFIDENCE["name"], reason))
+        yield Tie.model_construct(subject=subj, predicate=relation, object=obj,
+                                  evidence=_evidence(text, sent, "name", _CONFIDENCE["name"], reason))
 
 
 def _inner_relation(outer: EntityType, inner: EntityType) -> Relation | None:
@@ -248,5 +248,5 @@ def _gazetteer_ties(text, sentences, mentions, keys, entities):
                     T.Place: R.locatedIn, T.Project: R.locatedIn}.get(entity.type, R.tiedTo)
         sent = sentences[first[key].sentence]
         reason = f"the gazetteer gives {entity.country} as {entity.label}'s country"
-        yield Tie(subject=key, predicate=relation, object=country_key,
-                  evidence=_evidence(text, sent, "gazetteer", _CONFIDENCE["gazetteer"], reason))
+        yield Tie.model_construct(subject=key, predicate=relation, object=country_key,
+                                  evidence=_evidence(text, sent, "gazetteer", _CONFIDENCE["gazetteer"], reason))

@@ -119,7 +119,7 @@ def _new_entity(key: str, m: Mention, kind: EntityType) -> Entity:
 
 
 def _absorb(entity: Entity, m: Mention) -> None:
-    entity.mentions.append(Span(start=m.start, end=m.end))
+    entity.mentions.append(Span.model_construct(start=m.start, end=m.end))
     if m.demonym:
         return
     if m.surface and _clean(m.surface) != _clean(m.label):
