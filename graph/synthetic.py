@@ -90,6 +90,14 @@ _PLACE_WORDS = (
 _PROJECT_KINDS = ("Nuclear Power Plant", "Bridge", "Tunnel", "Port", "Airport", "Railway", "Pipeline", "Dam",
                   "Refinery", "Solar Power Plant", "Metro", "Highway")
 _CODENAMES = "Kestrel Bozkurt Hwarang Vanguard Polaris Tulpar Sentinel Albatross Karakurt Haneul Meridian Atlas".split()
+# The long tail: every article also names a firm, its chief and a project of its own,
+# as news keeps naming newcomers; names are built from these syllables.
+_ONSETS = ("Al Bar Cal Dor El Fen Gar Hal Is Jor Kal Lor Mar Nor Or Pel Quor Ral Sel Tor Ul Val Wes Yar Zel Bren "
+           "Cor Dal Fal Kes Mir Ost Rav Sar Tel Var Ves Zan Ark Bel").split()
+_VOWELS = "a e i o u ar en is or an el".split()
+_CODAS = ("mere vona trex kara moor vira wen vanta mor dovia strand mina kilon kor water vora rick vik stora vana "
+          "strel vane don tral mora qvar vesta dane nor").split()
+_SURNAME_ENDS = ("son", "er", "ov", "ez", "ski", "oglu", "berg")
 _PRODUCT_HEADS = ("howitzer", "reactor", "drone", "radar", "frigate", "trainer", "helicopter", "missile",
                   "locomotive", "tank", "satellite", "corvette", "submarine")
 _EVENT_THEMES = ("Eurasia Energy Summit", "Black Sea Security Forum", "Global Infrastructure Summit",
@@ -163,11 +171,15 @@ def _build_world() -> _World:
     world.programmes = [f"the {c} programme" for c in _CODENAMES]
     makers = [f for f in world.firms if not f.bank]
     for i, maker in enumerate(rng.sample(makers, 48)):
-        code = f"{rng.choice('KTHSMRAVXZ')}{rng.choice('XRLDTKMA')}-{rng.randint(2, 95) * 10}"
-        world.products.setdefault(maker.name, []).append(f"the {code} {_PRODUCT_HEADS[i % len(_PRODUCT_HEADS)]}")
+        world.products.setdefault(maker.name, []).append(_code_product(rng, _PRODUCT_HEADS[i % len(_PRODUCT_HEADS)]))
     world.events = [Event(f"the {year} {theme}", _city(rng), _date(rng, year))
                     for theme in _EVENT_THEMES for year in range(2019, 2026)]
     return world
+
+
+def _code_product(rng: random.Random, head: str | None = None) -> str:
+    code = f"{rng.choice('KTHSMRAVXZ')}{rng.choice('XRLDTKMA')}-{rng.randint(2, 95) * 10}"
+    return f"the {code} {head or rng.choice(_PRODUCT_HEADS)}"
 
 
 def _person_names(rng: random.Random):
@@ -310,7 +322,7 @@ class _Slots(dict):
         if key in simple:
             return simple[key]
         if key in ("ceo", "ceo_surname"):
-            ceo = _firm(self.firms[0]).ceo
+            ceo = (cast.newcomers.get(self.firms[0]) or _firm(self.firms[0])).ceo
             return ceo if key == "ceo" else _surname(ceo, cast)
         return _DRAWS[key](rng, cast, a, b)
 
@@ -387,6 +399,7 @@ class _Cast:
     institute: str
     venue: str
     zone: str
+    newcomers: dict[str, Firm] = field(default_factory=dict)  # the article's own firms, by name
     mentioned: set[str] = field(default_factory=set)
 
 
@@ -394,9 +407,12 @@ def _cast(rng: random.Random) -> _Cast:
     countries = _countries(rng)
     a, b = (_WORLD.countries[c] for c in countries[:2])
     firms = _pick_firms(rng, countries)
+    newcomer = _newcomer(rng, a.name)
+    firms.append(newcomer.name)
     makers = [f for f in firms if f in _WORLD.products] or list(_WORLD.products)
     banks = [f.name for f in _WORLD.firms if f.bank]
     hosted = _WORLD.projects[a.name] + _WORLD.projects[b.name]
+    hosted += [f"the {_root(rng)} {rng.choice(_PROJECT_KINDS)}" for _ in range(2)]
     topic = rng.choice(_MOU_TOPICS)
     mou = (f"memorandum of understanding on {topic}" if rng.random() < 0.6
            else f"Memorandum of Understanding on {topic.title()} Cooperation")
@@ -405,14 +421,25 @@ def _cast(rng: random.Random) -> _Cast:
     return _Cast(
         year=year, countries=countries, firms=firms, bank=rng.choice(banks),
         projects=rng.sample(hosted, rng.randint(1, 2)), programme=rng.choice(_WORLD.programmes),
-        product=rng.choice(_WORLD.products[rng.choice(makers)]),
+        product=(rng.choice(_WORLD.products[rng.choice(makers)]) if rng.random() < 0.5 else _code_product(rng)),
         agreement=f"the {first}-{second} {rng.choice(_AGREEMENT_KINDS)}",
         mou=mou, event=rng.choice([e for e in _WORLD.events if str(year) in e.date or str(year + 1) in e.date]),
         university=rng.choice((f"the University of {a.city}", f"{b.capital} Technical University")),
         institute=f"the {rng.choice((a.capital, b.city))} Energy Research Institute",
         venue=f"the {rng.choice((a.city, b.capital))} {rng.choice(('Exhibition Centre', 'Convention Center'))}",
-        zone=f"the {rng.choice(_PLACE_WORDS)} Industrial Zone",
+        zone=f"the {rng.choice(_PLACE_WORDS)} Industrial Zone", newcomers={newcomer.name: newcomer},
     )
+
+
+def _root(rng: random.Random) -> str:
+    return rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+
+
+def _newcomer(rng: random.Random, home: str) -> Firm:
+    suffix = rng.choice([s for s in _FIRM_SUFFIXES if s not in _BANK_SUFFIXES])
+    title, first = rng.choice(("CEO", "Chairman", "Chief Executive")), rng.choice(_FIRST)
+    chief = f"{title} {first} {_root(rng)}{rng.choice(_SURNAME_ENDS)}"
+    return Firm(f"{_root(rng)} {suffix}", home, chief, False)
 
 
 def _countries(rng: random.Random) -> list[str]:
