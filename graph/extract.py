@@ -11,15 +11,15 @@ import re
 from collections import Counter
 
 from .dates import date_entities, find_dates
-from .gazetteer import Gazetteer
-from .mentions import Mention, find_mentions
+from .gazetteer import Gazetteer, Match
+from .mentions import Mention, find_mentions, gazetteer_matches, needs_ner
 from .model import Document, Entity, Extraction
 from .names import match_key
 from .nlp import NerSpan, ner_model_name, recognise
 from .observations import find_observations
 from .relations import find_ties
 from .resolve import GENERIC_NAMES, resolve
-from .sentences import split_sentences
+from .sentences import Sentence, split_sentences
 from .vocab import EntityType
 
 __all__ = ["EXTRACTOR_VERSION", "Extractor"]
@@ -45,8 +45,14 @@ class Extractor:
         return self.extract_many([doc])[0]
 
     def extract_many(self, docs: list[Document]) -> list[Extraction]:
-        ner = recognise([d.masked for d in docs]) if self.use_ner else [[] for _ in docs]
-        return [self._extract(doc, spans) for doc, spans in zip(docs, ner)]
+        sentences = [split_sentences(d.masked) for d in docs]
+        matches = [gazetteer_matches(d.masked, s, self.gazetteer) for d, s in zip(docs, sentences)]
+        ner = [[] for _ in docs]
+        if self.use_ner:
+            # NER, the costliest step, reads only the stretches of sentences it can add to.
+            ranges = [_ner_ranges(d.masked, s, m) for d, s, m in zip(docs, sentences, matches)]
+            ner = recognise([d.masked for d in docs], ranges)
+        return [self._extract(*args) for args in zip(docs, sentences, matches, ner)]
 
     def _specify_generic(self, entities: dict[str, Entity], mentions: list[Mention], keys: list[str]) -> None:
         """"The Free Trade Agreement" in an article about two countries is the
@@ -69,9 +75,9 @@ class Extractor:
                     entity.aliases |= set(entry.aliases) | {entity.label}
                     entity.label, entity.wikidata, entity.method = entry.label, entry.wikidata, "gazetteer"
 
-    def _extract(self, doc: Document, ner: list[NerSpan]) -> Extraction:
-        sentences = split_sentences(doc.masked)
-        mentions = find_mentions(doc.masked, sentences, self.gazetteer, ner)
+    def _extract(self, doc: Document, sentences: list[Sentence], matches: list[list[Match]],
+                 ner: list[NerSpan]) -> Extraction:
+        mentions = find_mentions(doc.masked, sentences, self.gazetteer, ner, matches)
         entities, mentions, keys = resolve(mentions, doc.masked, sentences)
         self._specify_generic(entities, mentions, keys)
         ties = find_ties(doc.text, sentences, mentions, keys, entities)
@@ -80,3 +86,32 @@ class Extractor:
         observations = find_observations(doc.text, sentences, mentions, keys, entities, dates,
                                          published=doc.meta.date)
         return Extraction(entities=entities, ties=ties, datings=datings, observations=observations)
+
+
+def _ner_ranges(text: str, sentences: list[Sentence], matches: list[list[Match]]) -> list[tuple[int, int]]:
+    """Runs of consecutive sentences that NER can add to, as (start, end):
+    neighbours stay together, so each keeps the context it has in the text."""
+    ranges: list[tuple[int, int]] = []
+    previous = -2
+    for index, (sentence, found) in enumerate(zip(sentences, matches)):
+        if not needs_ner(text, sentence, found):
+            continue
+        if index == previous + 1 and ranges:
+            ranges[-1] = (ranges[-1][0], sentence.end)
+        else:
+            ranges.append((_lead_in(text, sentence.start), sentence.end))
+        previous = index
+    return ranges
+
+
+_LEAD_IN = 80  # characters
+
+
+def _lead_in(text: str, start: int) -> int:
+    """Where to start reading for a sentence at START: a few words earlier, as
+    the recogniser reads a sentence differently at the very start of its input."""
+    low = max(0, start - _LEAD_IN)
+    if low == 0:
+        return 0
+    cut = text.find(" ", low, start)
+    return cut + 1 if cut >= 0 else start

@@ -22,7 +22,7 @@ from .typing_rules import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code, type
 from .vocab import EntityType
 from .words import FUNCTION_WORDS as STOP_WORDS
 
-__all__ = ["Mention", "find_mentions"]
+__all__ = ["Mention", "find_mentions", "gazetteer_matches", "needs_ner"]
 
 T = EntityType
 
@@ -51,15 +51,42 @@ class Mention:
 _RANK = {"gazetteer": 4, "pattern": 3, "title": 3, "acronym": 3, "coref": 2, "ner": 1}
 
 
+def gazetteer_matches(text: str, sentences: list[Sentence], gazetteer: Gazetteer) -> list[list[Match]]:
+    """The gazetteer's matches in each sentence (offsets into the sentence)."""
+    return [gazetteer.find(text[s.start:s.end]) for s in sentences]
+
+
+def needs_ner(text: str, sentence: Sentence, matches: list[Match]) -> bool:
+    """Whether statistical NER can add anything to this sentence. What NER
+    gives ties always starts with a capital letter, so a sentence whose only
+    capitalised words are the gazetteer's names (or a function word opening
+    it: "The", "During") has nothing for it."""
+    chunk = text[sentence.start:sentence.end]
+    covered = [(m.start, m.end) for m in matches]
+    for i, word in enumerate(_WORD_START.finditer(chunk)):
+        if not word.group().isupper() or any(start <= word.start() < end for start, end in covered):
+            continue
+        if i == 0 and chunk[word.start():word.start() + 12].split()[0].strip(".,;:").lower() in STOP_WORDS:
+            continue
+        return True
+    return False
+
+
+_WORD_START = re.compile(r"(?<![\w'’-])\w")  # the first letter of each word
+
+
 def find_mentions(
-    text: str, sentences: list[Sentence], gazetteer: Gazetteer, ner: list[NerSpan]
+    text: str, sentences: list[Sentence], gazetteer: Gazetteer, ner: list[NerSpan],
+    matches: list[list[Match]] | None = None,
 ) -> list[Mention]:
-    """Non-overlapping mentions in text order."""
+    """Non-overlapping mentions in text order. MATCHES: the gazetteer's, per
+    sentence, when the caller has them already."""
     candidates: list[Mention] = []
     person_ends = {s.start: s.end for s in ner if s.label == "PERSON"}
+    matches = matches if matches is not None else gazetteer_matches(text, sentences, gazetteer)
     for index, sent in enumerate(sentences):
         chunk = text[sent.start:sent.end]
-        gaz = [_from_match(chunk, m, sent, index) for m in gazetteer.find(chunk)]
+        gaz = [_from_match(chunk, m, sent, index) for m in matches[index]]
         candidates.extend(gaz)
         for m in _phrases(chunk, sent, index, gaz):
             candidates.append(_agree_with_ner(m, person_ends, text))
@@ -296,7 +323,7 @@ def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: 
             names = _split_on_and(run)
     out = []
     for name in names:
-        name = _drop_leading_title(name)
+        name = _drop_plural_opener(chunk, _drop_leading_title(name))
         if not name:
             continue
         typed = type_by_head(_text(chunk, name))
@@ -325,6 +352,17 @@ def _drop_leading_title(name: list[_Word]) -> list[_Word]:
     for i, w in enumerate(words[:4]):
         if w == "of" and i > 0 and all(x in _TITLE_WORDS for x in words[:i]):
             return name[i + 1:]
+    return name
+
+
+def _drop_plural_opener(chunk: str, name: list[_Word]) -> list[_Word]:
+    """"Shares of Tarvik Motors rose": a plural noun opening the sentence, and
+    its "of", are capitalised by position, not part of the name after them."""
+    if (len(name) > 2 and name[1].text == "of" and name[0].text.endswith("s") and len(name[0].text) > 3
+            and not chunk[:name[0].start].strip(" \"'“‘(") and type_by_head(name[0].text) is None):
+        typed = type_by_head(_text(chunk, name))
+        if not (typed and typed[1].startswith("opening")):
+            return name[2:]
     return name
 
 

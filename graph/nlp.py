@@ -53,15 +53,18 @@ def ner_model_name() -> str | None:
 _PIECE = 100_000
 
 
-def recognise(texts: list[str]) -> list[list[NerSpan]]:
-    """Named-entity spans for each text (empty lists when no model is installed).
-    Long texts go through in pieces cut at paragraph breaks, so memory stays
+def recognise(texts: list[str], ranges: list[list[tuple[int, int]]] | None = None) -> list[list[NerSpan]]:
+    """Named-entity spans for each text (empty lists when no model is
+    installed), in the whole text or only in its RANGES (start, end). Long
+    stretches go through in pieces cut at paragraph breaks, so memory stays
     bounded and spaCy's length limit is never reached."""
     _, nlp = _pipeline()
     out: list[list[NerSpan]] = [[] for _ in texts]
     if nlp is None:
         return out
-    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in _pieces(text)]
+    ranges = ranges if ranges is not None else [[(0, len(text))] for text in texts]
+    pieces = [(i, start + offset, piece) for i, text in enumerate(texts) for start, end in ranges[i]
+              for offset, piece in _pieces(text[start:end])]
     docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=16)
     for (i, offset, _), doc in zip(pieces, docs):
         out[i].extend(NerSpan(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)

@@ -457,6 +457,11 @@ class RemoteStore(Store):
     def remove_graph(self, graph_iri: str) -> None:
         self._post_update(_removal([graph_iri]), what="remove the document")
 
+    def drop_incomplete(self) -> list[str]:
+        # Nothing locks out a second writer on a server, so a graph without metadata may be another
+        # ingest's document in flight: it is left alone. Ingesting its file again replaces it whole.
+        return []
+
     def close(self) -> None:
         self._client.close()
 

@@ -164,3 +164,47 @@ def test_definite_descriptions_refer_back_to_the_entity_they_name(extractor):
     name = {k: e.label for k, e in x.entities.items()}
     said = [t for t in x.ties if "said the bridge" in t.evidence.sentence]
     assert {(name[t.subject], name[t.object]) for t in said} >= {("Hyundai Rotem", "Delta Bridge")}
+
+
+@pytest.mark.parametrize("sentence, firm", [
+    ("Shares of Tarvik Motors rose 5 percent in Seoul trading.", "Tarvik Motors"),
+    ("Exports of Doravane Heavy Industries doubled last year.", "Doravane Heavy Industries"),
+])
+def test_a_plural_noun_opening_the_sentence_is_not_part_of_the_firm_it_is_about(extractor, sentence, firm):
+    found = labels(extractor.extract(doc(sentence)))
+    assert found.get(firm) is T.Firm, found
+    assert not any(label.endswith(" of " + firm) for label in found), found
+
+
+
+def test_ner_reads_only_sentences_it_can_add_to_and_their_neighbours_together(extractor):
+    from graph.extract import _ner_ranges
+    from graph.mentions import gazetteer_matches
+
+    text = ("Poland and Egypt met in Ankara, and Poland and Egypt met again in Ankara after that. "
+            "Türkiye and Poland agreed in Ankara, and Egypt and Türkiye agreed in Ankara as well. "
+            "Officials from Brenmoor Aerospace attended. Darovia Systems did too.")
+    sentences = split_sentences(text)
+    ranges = _ner_ranges(text, sentences, gazetteer_matches(text, sentences, extractor.gazetteer))
+    assert len(ranges) == 1, ranges
+    start, end = ranges[0]
+    assert end == len(text) and sentences[1].start < start <= sentences[2].start  # a few words of lead-in
+    assert "Brenmoor" in text[start:end] and "met again" not in text[start:end]
+
+
+def test_ner_on_the_stretches_finds_what_ner_on_the_whole_text_finds(monkeypatch):
+    import graph.extract
+    from graph.documents import find_documents, read_document
+    from graph.ingest import default_extractor
+    from tests.conftest import SAMPLES
+
+    extractor = default_extractor()
+    docs = [read_document(p) for p in find_documents([SAMPLES])[0]]
+
+    def found(extraction):
+        return sorted((e.label, e.type.value) for e in extraction.entities.values())
+
+    stretches = [found(x) for x in extractor.extract_many(docs)]
+    monkeypatch.setattr(graph.extract, "_ner_ranges", lambda text, sentences, matches: [(0, len(text))])
+    whole = [found(x) for x in extractor.extract_many(docs)]
+    assert stretches == whole

@@ -419,9 +419,9 @@ def test_a_server_stopped_mid_batch_leaves_no_half_document(fresh, extractor, tm
     first = queries.documents(local)[0]["id"]
     assert sizes[first] == expected[first]
     assert {s.name for e in queries.entities(store) for s in e.sources} == {FEW[0]}
-    # ingesting again removes the graph left without metadata (and says so) and completes the rest
+    # ingesting again completes the rest (the graph without metadata is replaced whole)
     statuses = [r.status for r in ingest(store, [docs], extractor)]
-    assert sorted(statuses) == ["added", "added", "incomplete", "unchanged"]
+    assert sorted(statuses) == ["added", "added", "unchanged"]
     # wikidata aside: an entity that identity.py finds already stored (here in the graph left without
     # metadata) loses its owl:sameAs in the new graph, on the embedded store too when a document is replaced
     unlinked = lambda store: [{**e, "wikidata": None} for e in as_json(queries.entities(store))]  # noqa: E731
