@@ -30,16 +30,15 @@ from .errors import TiesError
 from .export import write_graphml
 from .ingest import default_extractor, ingest
 from .network import network
-from .queries import entities, find_entity, run_sparql, show
+from .queries import entities, find_entity, neighbours, run_sparql, show
 from .store import OxigraphStore, Store, open_store
-from .vocab import PREFIXES, Relation
+from .vocab import PREFIXES, TIES
 
 __all__ = ["run_benchmark", "format_table"]
 
 REPEATS = 5
 LOOKUP_ENTITIES = 20
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-_RELATIONS = " ".join(f"<{r.iri}>" for r in Relation)
 # Non-hub lookups are spread over these types, rarest entities first.
 _LOOKUP_TYPES = ("Firm", "Project", "Person", "Product", "Agreement", "Event", "ResearchOrganization",
                  "GovernmentBody")
@@ -216,11 +215,11 @@ def _bulk_load(store_path: str, root: str) -> dict:
 
 # --- lookups ----------------------------------------------------------------------
 
-# Entities with at least one tie, and how many documents name each.
+# How many documents name each entity (types are filtered in Python: a VALUES
+# list of types, or a FILTER EXISTS per row, does not scale to millions of quads).
 _DOC_COUNTS = (
-    "SELECT ?e ?type (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?e a ?type ; "
-    "rdfs:label ?label } VALUES ?type { %(types)s } "
-    "FILTER EXISTS { GRAPH ?h { { ?e ?r ?o } UNION { ?o ?r ?e } } VALUES ?r { %(relations)s } } } GROUP BY ?e ?type"
+    "SELECT ?e ?type (SAMPLE(?label) AS ?name) (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e a ?type ; rdfs:label ?label } } "
+    "GROUP BY ?e ?type"
 )
 
 
@@ -290,17 +289,18 @@ def _open_ms(db_path: Path) -> float:
 
 def _pick_entities(store: Store) -> tuple[list[tuple[str, str]], tuple[str, str]]:
     """(name, IRI) of up to 20 entities named in the fewest documents, spread
-    over types and each resolving by its name alone, and of the firm named in most."""
-    types = " ".join(f"ties:{t}" for t in _LOOKUP_TYPES)
-    rows = store.select(_DOC_COUNTS % {"types": types, "relations": _RELATIONS})
-    rows.sort(key=lambda r: (r["n"], r["name"]))
-    by_type = {t: [r for r in rows if r["type"].endswith("#" + t)] for t in _LOOKUP_TYPES}
+    over types, each tied to something and resolving by its name alone; and
+    of the firm named in most."""
+    wanted = {f"{TIES}{t}": t for t in _LOOKUP_TYPES}
+    rows = sorted((r for r in store.select(_DOC_COUNTS) if r["type"] in wanted), key=lambda r: (r["n"], r["name"]))
+    by_type = {t: [r for r in rows if wanted[r["type"]] == t] for t in _LOOKUP_TYPES}
     hub = max(by_type["Firm"], key=lambda r: r["n"])
     picked: list[tuple[str, str]] = []
     for rank in range(max(map(len, by_type.values()))):
         for kind in _LOOKUP_TYPES:
             row = by_type[kind][rank] if rank < len(by_type[kind]) else None
-            if row and row is not hub and len(picked) < LOOKUP_ENTITIES and _resolves(store, row):
+            if row and row is not hub and len(picked) < LOOKUP_ENTITIES and neighbours(store, row["e"]) \
+                    and _resolves(store, row):
                 picked.append((row["name"], row["e"]))
         if len(picked) == LOOKUP_ENTITIES:
             break
