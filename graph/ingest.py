@@ -35,6 +35,7 @@ from .vocab import DOCUMENT, META_GRAPH
 __all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig"]
 
 BATCH = 16  # documents per commit
+_BULK_BATCH = 64  # in bulk: fewer, larger table files for the store to merge (4% faster at 800 documents)
 _PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
 _BULK_FROM = 40  # from this many new documents on, write through the store's bulk loader
 
@@ -104,7 +105,7 @@ def ingest(
             report(item)
             continue
         batch.append(item)
-        if len(batch) >= BATCH:
+        if len(batch) >= (_BULK_BATCH if bulk else BATCH):
             write(batch)
             batch = []
     if batch:
