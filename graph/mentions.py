@@ -63,16 +63,16 @@ def needs_ner(text: str, sentence: Sentence, matches: list[Match]) -> bool:
     it: "The", "During") has nothing for it."""
     chunk = text[sentence.start:sentence.end]
     covered = [(m.start, m.end) for m in matches]
-    for i, word in enumerate(_WORD_START.finditer(chunk)):
-        if not word.group().isupper() or any(start <= word.start() < end for start, end in covered):
+    for i, word in enumerate(_WHOLE_WORD.finditer(chunk)):
+        if not word.group()[0].isupper() or any(start <= word.start() < end for start, end in covered):
             continue
-        if i == 0 and chunk[word.start():word.start() + 12].split()[0].strip(".,;:").lower() in STOP_WORDS:
+        if i == 0 and word.group().lower() in STOP_WORDS:
             continue
         return True
     return False
 
 
-_WORD_START = re.compile(r"(?<![\w'’-])\w")  # the first letter of each word
+_WHOLE_WORD = re.compile(r"(?<![\w'’-])\w+")
 
 
 def find_mentions(

@@ -511,16 +511,21 @@ def _hold_store(store: Path, seconds: float) -> subprocess.Popen:
     return holder
 
 
-def test_a_second_writer_with_wait_waits_for_the_first_and_succeeds(cli, store, tmp_path):
-    (tmp_path / "a.txt").write_text(GOOD)
-    holder = _hold_store(store, 2.0)
+def _ingest_while_held(cli, store: Path, path: Path, hold: float, wait: float):
+    """`ties ingest PATH --wait WAIT` while another process holds the store for HOLD seconds; the result and the time it took."""
+    holder = _hold_store(store, hold)
     try:
         started = time.monotonic()
-        result = cli("ingest", tmp_path / "a.txt", "--no-ner", "--wait", "5")
-        waited = time.monotonic() - started
+        result = cli("ingest", path, "--no-ner", "--wait", str(wait))
+        return result, time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_second_writer_with_wait_waits_for_the_first_and_succeeds(cli, store, tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD)
+    result, waited = _ingest_while_held(cli, store, tmp_path / "a.txt", hold=2.0, wait=5)
     assert result.exit_code == 0, result.output
     assert waited >= 1.0, "it did not wait for the first writer"
     assert cli.json("stats")["documents"] == 1
@@ -528,14 +533,7 @@ def test_a_second_writer_with_wait_waits_for_the_first_and_succeeds(cli, store, 
 
 def test_a_second_writer_that_waits_too_little_gets_one_line(cli, store, tmp_path):
     (tmp_path / "a.txt").write_text(GOOD)
-    holder = _hold_store(store, 6.0)
-    try:
-        started = time.monotonic()
-        result = cli("ingest", tmp_path / "a.txt", "--no-ner", "--wait", "1")
-        waited = time.monotonic() - started
-    finally:
-        holder.kill()
-        holder.wait()
+    result, waited = _ingest_while_held(cli, store, tmp_path / "a.txt", hold=6.0, wait=1)
     assert_one_line_error(result)
     assert "another ties process" in result.stderr and 0.8 <= waited < 5
 
