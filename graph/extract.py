@@ -11,8 +11,8 @@ import re
 from collections import Counter
 
 from .dates import date_entities, find_dates
-from .gazetteer import Gazetteer, Match
-from .mentions import Mention, find_mentions, gazetteer_matches, needs_ner
+from .gazetteer import Gazetteer
+from .mentions import Mention, find_mentions, needs_ner, rule_candidates
 from .model import Document, Entity, Extraction
 from .names import match_key
 from .nlp import NerSpan, ner_model_name, recognise
@@ -46,13 +46,13 @@ class Extractor:
 
     def extract_many(self, docs: list[Document]) -> list[Extraction]:
         sentences = [split_sentences(d.masked) for d in docs]
-        matches = [gazetteer_matches(d.masked, s, self.gazetteer) for d, s in zip(docs, sentences)]
+        candidates = [rule_candidates(d.masked, s, self.gazetteer) for d, s in zip(docs, sentences)]
         ner = [[] for _ in docs]
         if self.use_ner:
             # NER, the costliest step, reads only the stretches of sentences it can add to.
-            ranges = [_ner_ranges(d.masked, s, m) for d, s, m in zip(docs, sentences, matches)]
+            ranges = [_ner_ranges(d.masked, s, c) for d, s, c in zip(docs, sentences, candidates)]
             ner = recognise([d.masked for d in docs], ranges)
-        return [self._extract(*args) for args in zip(docs, sentences, matches, ner)]
+        return [self._extract(*args) for args in zip(docs, sentences, candidates, ner)]
 
     def _specify_generic(self, entities: dict[str, Entity], mentions: list[Mention], keys: list[str]) -> None:
         """"The Free Trade Agreement" in an article about two countries is the
@@ -75,9 +75,9 @@ class Extractor:
                     entity.aliases |= set(entry.aliases) | {entity.label}
                     entity.label, entity.wikidata, entity.method = entry.label, entry.wikidata, "gazetteer"
 
-    def _extract(self, doc: Document, sentences: list[Sentence], matches: list[list[Match]],
+    def _extract(self, doc: Document, sentences: list[Sentence], candidates: list[list[Mention]],
                  ner: list[NerSpan]) -> Extraction:
-        mentions = find_mentions(doc.masked, sentences, self.gazetteer, ner, matches)
+        mentions = find_mentions(doc.masked, sentences, self.gazetteer, ner, candidates)
         entities, mentions, keys = resolve(mentions, doc.masked, sentences)
         self._specify_generic(entities, mentions, keys)
         ties = find_ties(doc.text, sentences, mentions, keys, entities)
@@ -88,12 +88,12 @@ class Extractor:
         return Extraction(entities=entities, ties=ties, datings=datings, observations=observations)
 
 
-def _ner_ranges(text: str, sentences: list[Sentence], matches: list[list[Match]]) -> list[tuple[int, int]]:
+def _ner_ranges(text: str, sentences: list[Sentence], candidates: list[list[Mention]]) -> list[tuple[int, int]]:
     """Runs of consecutive sentences that NER can add to, as (start, end):
     neighbours stay together, so each keeps the context it has in the text."""
     ranges: list[tuple[int, int]] = []
     previous = -2
-    for index, (sentence, found) in enumerate(zip(sentences, matches)):
+    for index, (sentence, found) in enumerate(zip(sentences, candidates)):
         if not needs_ner(text, sentence, found):
             continue
         if index == previous + 1 and ranges:

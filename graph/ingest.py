@@ -10,11 +10,13 @@ next ingest."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from datetime import datetime, timezone
@@ -75,7 +77,13 @@ def ingest(
 ) -> list[IngestReport]:
     """Ingest files and folders. ``jobs``: extraction processes (None: two
     when there are many new documents, else one)."""
-    extractor = extractor or default_extractor()
+    with _few_collections():
+        return _ingest(store, paths, extractor or default_extractor(), max_bytes, jobs, on_report, on_total)
+
+
+def _ingest(store: Store, paths: list[Path], extractor: Extractor, max_bytes: int, jobs: int | None,
+            on_report: Callable[[IngestReport], None] | None, on_total: Callable[[int], None] | None
+            ) -> list[IngestReport]:
     files, walk_errors = find_documents(paths)
     if on_total:
         on_total(len(files))
@@ -114,6 +122,25 @@ def ingest(
         # Merging the bulk loader's files costs time in proportion to the whole store: worth it after a big load.
         store.compact()
     return reports
+
+
+_THRESHOLDS = (50_000, 20, 100)  # collections: young every 50,000 allocations (default 700)
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Collect garbage rarely while ingesting. Ingest makes millions of
+    short-lived objects and next to no cycles, and at the default pace the
+    collector kept rescanning the long-lived ones (model, gazetteer,
+    identities): 4.4 of the writer's 23 CPU-seconds at 800 documents."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def _new_files(files: list[Path], known: dict[str, str], max_bytes: int, report) -> list[Path]:
@@ -187,7 +214,7 @@ def _extracted(paths: list[Path], extractor: Extractor, max_bytes: int, jobs: in
                 return
             yield chunk
 
-    with ctx.Pool(jobs, initializer=_worker_init, initargs=(extractor.config, max_bytes)) as pool:
+    with ctx.Pool(jobs, initializer=_worker_start, initargs=(extractor.config, max_bytes)) as pool:
         try:
             for chunk in pool.imap(_work, fed()):
                 window.release()
@@ -203,6 +230,13 @@ _worker: dict = {}
 def _worker_init(extractor: Extractor | ExtractorConfig, max_bytes: int) -> None:
     _worker["extractor"] = extractor.build() if isinstance(extractor, ExtractorConfig) else extractor
     _worker["max_bytes"] = max_bytes
+
+
+def _worker_start(config: ExtractorConfig, max_bytes: int) -> None:
+    """A worker process: its extractor, then collections as rarely as the writer's."""
+    _worker_init(config, max_bytes)
+    gc.freeze()  # the model and gazetteer live as long as the worker
+    gc.set_threshold(*_THRESHOLDS)
 
 
 def _work(paths: list[str]) -> list[tuple[Document, Extraction] | IngestReport]:

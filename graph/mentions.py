@@ -22,7 +22,7 @@ from .typing_rules import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code, type
 from .vocab import EntityType
 from .words import FUNCTION_WORDS as STOP_WORDS
 
-__all__ = ["Mention", "find_mentions", "gazetteer_matches", "needs_ner"]
+__all__ = ["Mention", "find_mentions", "gazetteer_matches", "needs_ner", "rule_candidates"]
 
 T = EntityType
 
@@ -56,13 +56,26 @@ def gazetteer_matches(text: str, sentences: list[Sentence], gazetteer: Gazetteer
     return [gazetteer.find(text[s.start:s.end]) for s in sentences]
 
 
-def needs_ner(text: str, sentence: Sentence, matches: list[Match]) -> bool:
+def rule_candidates(text: str, sentences: list[Sentence], gazetteer: Gazetteer) -> list[list[Mention]]:
+    """Each sentence's candidate mentions from everything but NER: the
+    gazetteer, typed phrases, titles, memoranda, products, lower-case heads."""
+    out = []
+    for index, (sent, matches) in enumerate(zip(sentences, gazetteer_matches(text, sentences, gazetteer))):
+        chunk = text[sent.start:sent.end]
+        gaz = [_from_match(chunk, m, sent, index) for m in matches]
+        out.append([*gaz, *_phrases(chunk, sent, index, gaz), *_memoranda(chunk, sent, index),
+                    *_products(chunk, sent, index, gaz), *_lowercase_heads(chunk, sent, index, gaz)])
+    return out
+
+
+def needs_ner(text: str, sentence: Sentence, candidates: list[Mention]) -> bool:
     """Whether statistical NER can add anything to this sentence. What NER
-    gives ties always starts with a capital letter, so a sentence whose only
-    capitalised words are the gazetteer's names (or a function word opening
-    it: "The", "During") has nothing for it."""
+    gives ties always starts with a capital letter, and loses to any rule's
+    mention it overlaps, so a sentence whose capitalised words all lie in
+    such mentions (or are a function word opening it: "The", "During") has
+    nothing for it. Titled persons do not count: NER says where their names end."""
+    covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if m.type is not T.Person]
     chunk = text[sentence.start:sentence.end]
-    covered = [(m.start, m.end) for m in matches]
     for i, word in enumerate(_WHOLE_WORD.finditer(chunk)):
         if not word.group()[0].isupper() or any(start <= word.start() < end for start, end in covered):
             continue
@@ -77,22 +90,14 @@ _WHOLE_WORD = re.compile(r"(?<![\w'’-])\w+")
 
 def find_mentions(
     text: str, sentences: list[Sentence], gazetteer: Gazetteer, ner: list[NerSpan],
-    matches: list[list[Match]] | None = None,
+    candidates: list[list[Mention]] | None = None,
 ) -> list[Mention]:
-    """Non-overlapping mentions in text order. MATCHES: the gazetteer's, per
-    sentence, when the caller has them already."""
-    candidates: list[Mention] = []
+    """Non-overlapping mentions in text order. CANDIDATES: rule_candidates's,
+    when the caller has them already."""
     person_ends = {s.start: s.end for s in ner if s.label == "PERSON"}
-    matches = matches if matches is not None else gazetteer_matches(text, sentences, gazetteer)
-    for index, sent in enumerate(sentences):
-        chunk = text[sent.start:sent.end]
-        gaz = [_from_match(chunk, m, sent, index) for m in matches[index]]
-        candidates.extend(gaz)
-        for m in _phrases(chunk, sent, index, gaz):
-            candidates.append(_agree_with_ner(m, person_ends, text))
-        candidates.extend(_memoranda(chunk, sent, index))
-        candidates.extend(_products(chunk, sent, index, gaz))
-        candidates.extend(_lowercase_heads(chunk, sent, index, gaz))
+    per_sentence = candidates if candidates is not None else rule_candidates(text, sentences, gazetteer)
+    candidates = [_agree_with_ner(m, person_ends, text) if m.method.startswith(("pattern", "title")) else m
+                  for found in per_sentence for m in found]
     candidates.extend(_from_ner(text, sentences, ner))
     for m in candidates:
         if m.type is T.Person:

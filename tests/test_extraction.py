@@ -179,17 +179,30 @@ def test_a_plural_noun_opening_the_sentence_is_not_part_of_the_firm_it_is_about(
 
 def test_ner_reads_only_sentences_it_can_add_to_and_their_neighbours_together(extractor):
     from graph.extract import _ner_ranges
-    from graph.mentions import gazetteer_matches
+    from graph.mentions import rule_candidates
 
     text = ("Poland and Egypt met in Ankara, and Poland and Egypt met again in Ankara after that. "
             "Türkiye and Poland agreed in Ankara, and Egypt and Türkiye agreed in Ankara as well. "
-            "Officials from Brenmoor Aerospace attended. Darovia Systems did too.")
+            "Officials from Brenmoor Aerospace attended. So did Kavel Ostrin.")
     sentences = split_sentences(text)
-    ranges = _ner_ranges(text, sentences, gazetteer_matches(text, sentences, extractor.gazetteer))
+    ranges = _ner_ranges(text, sentences, rule_candidates(text, sentences, extractor.gazetteer))
     assert len(ranges) == 1, ranges
     start, end = ranges[0]
     assert end == len(text) and sentences[1].start < start <= sentences[2].start  # a few words of lead-in
     assert "Brenmoor" in text[start:end] and "met again" not in text[start:end]
+
+
+def test_ner_skips_sentences_whose_names_the_rules_have_typed_already(extractor):
+    from graph.extract import _ner_ranges
+    from graph.mentions import rule_candidates
+
+    typed = "Brenmoor Aerospace and Darovia Heavy Industries signed the deal in Ankara on a grey and windy morning. "
+    titled = "Minister Kavel Ostrin welcomed it."  # NER says where a titled name ends
+    text = typed + titled
+    sentences = split_sentences(text)
+    ranges = _ner_ranges(text, sentences, rule_candidates(text, sentences, extractor.gazetteer))
+    assert [text[start:end].strip()[-len(titled):] for start, end in ranges] == [titled]
+    assert ranges[0][0] > 0  # the typed sentence is read only as the lead-in
 
 
 def test_ner_on_the_stretches_finds_what_ner_on_the_whole_text_finds(monkeypatch):
@@ -205,6 +218,6 @@ def test_ner_on_the_stretches_finds_what_ner_on_the_whole_text_finds(monkeypatch
         return sorted((e.label, e.type.value) for e in extraction.entities.values())
 
     stretches = [found(x) for x in extractor.extract_many(docs)]
-    monkeypatch.setattr(graph.extract, "_ner_ranges", lambda text, sentences, matches: [(0, len(text))])
+    monkeypatch.setattr(graph.extract, "_ner_ranges", lambda text, sentences, candidates: [(0, len(text))])
     whole = [found(x) for x in extractor.extract_many(docs)]
     assert stretches == whole
