@@ -168,26 +168,36 @@ _AGREEMENT_MODIFIERS = ("framework|executive|production|licen[cs]ing|licen[cs]e|
                         "fuselage|arms|defen[cs]e|trade|loan|credit|cooperation|partnership|development|technology|"
                         "transfer|offset")
 _NAME_WORD = r"(?:[A-Z][\w’'&-]*|[A-Z]{1,4}-?\d+[A-Z]*)"
+_AGREEMENT_HEADS = "agreement|contract|deal|treaty|pact|accord"
+_PROJECT_HEADS = ("pipeline|refinery|railway|power plant|nuclear power plant|dam|port|airport|terminal|corridor|"
+                  "shipyard|tunnel|bridge|canal")
+_EVENT_HEADS = "summit|conference|forum|exhibition|talks|war|earthquake|olympics|games|expo"
 _AGREEMENT_LC = re.compile(
     rf"(?<![\w-])((?:(?:first|second|third|fourth|initial|final)\s+)?(?:\d{{4}}\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
-    rf"(?:\s+(?:[a-z]+-[a-z]+|{_AGREEMENT_MODIFIERS})){{0,3}})\s+(agreement|contract|deal|treaty|pact|accord)\b")
+    rf"(?:\s+(?:[a-z]+-[a-z]+|{_AGREEMENT_MODIFIERS})){{0,3}})\s+({_AGREEMENT_HEADS})\b")
 _PROJECT_LC = re.compile(
     r"(?<![\w-])((?:[A-Z][\w’'&-]*)(?:[\s-]+[A-Z][\w’'&-]*){0,3})\s+((?:gas|oil|natural gas|high-speed|nuclear|"
-    r"power|rail|road|crude|LNG|hydroelectric)\s+)?(pipeline|refinery|railway|power plant|nuclear power plant|dam|"
-    r"port|airport|terminal|corridor|shipyard|tunnel|bridge|canal)\b")
+    rf"power|rail|road|crude|LNG|hydroelectric)\s+)?({_PROJECT_HEADS})\b")
 
 
 _ORDINALS = {"first", "second", "third", "fourth", "fifth", "initial", "final"}
 _EVENT_LC = re.compile(
     r"(?<![\w-])((?:\d{4}\s+)?(?:[A-Z][\w’'&-]*)(?:[\s-]+[A-Z][\w’'&-]*){0,3})\s+"
-    r"(summit|conference|forum|exhibition|talks|war|earthquake|olympics|games|expo)\b")
+    rf"({_EVENT_HEADS})\b")
+# Each pattern with a quick test for its head word: most sentences have none,
+# and the full pattern tries every capitalised word as a start (four times the time).
+_LOWERCASE_HEADS = [(re.compile(rf"\b(?:{heads})\b"), pattern, kind) for heads, pattern, kind in (
+    (_AGREEMENT_HEADS, _AGREEMENT_LC, T.Agreement), (_PROJECT_HEADS, _PROJECT_LC, T.Project),
+    (_EVENT_HEADS, _EVENT_LC, T.Event))]
 
 
 def _lowercase_heads(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
     """Names whose head is written in lower case: "the K2 framework agreement",
     "the KT-1T contract", "the Iğdır-Nakhchivan gas pipeline", "the Nakhchivan summit"."""
     out = []
-    for pattern, kind in ((_AGREEMENT_LC, T.Agreement), (_PROJECT_LC, T.Project), (_EVENT_LC, T.Event)):
+    for head, pattern, kind in _LOWERCASE_HEADS:
+        if not head.search(chunk):
+            continue
         for m in pattern.finditer(chunk):
             start, name_end = m.start(1), m.start(1) + len(m.group(1))
             while True:  # a capitalised sentence opener is not part of the name; an ordinal is

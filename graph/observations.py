@@ -183,6 +183,7 @@ _PRE = (r"(?P<pre>US\s?\$|U\.S\.\s?\$|A\$|AU\$|C\$|CA\$|\\?\$|€|£|¥|₩|₺|
 _POST = (r"(?P<post>US\s+dollars?|U\.S\.\s+dollars?|American\s+dollars?|Australian\s+dollars?|Canadian\s+dollars?"
          r"|dollars?|euros?|(?:South\s+)?Korean\s+won|won|(?:Turkish\s+)?liras?|yen|yuan|renminbi|rupees"
          r"|pounds(?:\s+sterling)?|USD|EUR|KRW|TRY|TL|JPY|CNY|INR|GBP|AUD|CAD)\b")
+_DIGIT = re.compile(r"\d")
 _MONEY = [
     re.compile(rf"(?<![\w.,]){_PRE}\s?{_NUM}{_SCALE}?(?:\s+{_POST})?"),
     re.compile(rf"(?<![\w$€£¥₩₺₹.,-]){_NUM}{_SCALE}?\s+{_POST}"),
@@ -357,6 +358,8 @@ def _top_countries(mentions, keys, entities) -> list[str]:
 
 def _figures(text: str, sent: Sentence, dates: list[DateMention]) -> list[tuple[int, int, float, str, str]]:
     """(start, end, value, unit, method) of each figure, in order, no overlaps."""
+    if not _DIGIT.search(text, sent.start, sent.end):
+        return []  # every figure has digits; most sentences have none
     found: list[tuple[int, int, float, str, str]] = []
     taken = [(d.start, d.end) for d in dates]
 
