@@ -37,7 +37,7 @@ from .vocab import DOCUMENT, META_GRAPH
 __all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig"]
 
 BATCH = 16  # documents per commit
-_BULK_BATCH = 64  # in bulk: fewer, larger table files for the store to merge (4% faster at 800 documents)
+_BULK_BATCH = 128  # fewer, larger table files: less merging in the background (vs 64: 9.9 -> 5.9 CPU-s at 800 docs)
 _PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
 _BULK_FROM = 40  # from this many new documents on, write through the store's bulk loader
 
