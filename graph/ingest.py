@@ -17,7 +17,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,7 +37,11 @@ from .vocab import DOCUMENT, META_GRAPH
 __all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig"]
 
 BATCH = 16  # documents per commit
-_BULK_BATCH = 128  # fewer, larger table files: less merging in the background (vs 64: 9.9 -> 5.9 CPU-s at 800 docs)
+# A bulk commit: the loader writes table files that the store merges in the background, and
+# that work grows with the number of commits (at 2,000 documents, 16 commits cost 30 CPU-s of
+# merging, 4 commits 10), so commits are as large as memory allows: about 500 bytes a quad.
+_BULK_QUADS = 400_000
+_BULK_DOCS = 512  # and a commit at least this often, so progress shows
 _PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
 _BULK_FROM = 40  # from this many new documents on, write through the store's bulk loader
 
@@ -106,17 +110,18 @@ def _ingest(store: Store, paths: list[Path], extractor: Extractor, max_bytes: in
     identities = Identities(store)
     before = len(known)
     bulk = len(todo) >= _BULK_FROM
-    write = partial(_write, store, extractor, identities, known=known, report=report, bulk=bulk)
-    batch: list[tuple[Document, Extraction]] = []
+    write = partial(_write, store, known=known, report=report, bulk=bulk)
+    batch = _Batch()
     for item in _extracted(todo, extractor, max_bytes, _jobs(jobs, len(todo), extractor)):
         if isinstance(item, IngestReport):
             report(item)
             continue
-        batch.append(item)
-        if len(batch) >= (_BULK_BATCH if bulk else BATCH):
+        # Quads are made as each document arrives, so the writer's work is spread between the commits.
+        _prepare(batch, extractor, identities, *item, known)
+        if batch.full(bulk):
             write(batch)
-            batch = []
-    if batch:
+            batch = _Batch()
+    if batch.documents:
         write(batch)
     if bulk and len(known) - before >= len(known) / 4:
         # Merging the bulk loader's files costs time in proportion to the whole store: worth it after a big load.
@@ -205,7 +210,7 @@ def _extracted(paths: list[Path], extractor: Extractor, max_bytes: int, jobs: in
     ctx = multiprocessing.get_context("spawn")  # the parent holds the store's threads: never fork it
     # Pool.imap hands out every chunk at once and queues results without limit; the window
     # keeps extraction at most a few chunks ahead of the writer, so memory stays bounded.
-    window, stop = threading.Semaphore(4 * jobs), threading.Event()
+    window, stop = threading.Semaphore(6 * jobs), threading.Event()  # covers a bulk commit's few seconds
 
     def fed() -> Iterator[list[str]]:
         for chunk in chunks:
@@ -287,26 +292,42 @@ def _extract(extractor: Extractor, docs: list[Document]) -> list[tuple[Document,
         return out
 
 
-def _write(store: Store, extractor: Extractor, identities: Identities, extracted: list[tuple[Document, Extraction]],
-           *, known: dict[str, str], report, bulk: bool) -> None:
+@dataclass
+class _Batch:
+    """Documents made into quads as they arrive, written together."""
+
+    documents: list[tuple[str, list, bool]] = field(default_factory=list)  # (graph IRI, quads, replaces one)
+    done: list[tuple[str, IngestReport]] = field(default_factory=list)  # (sha256, the report once written)
+    quads: int = 0
+
+    def full(self, bulk: bool) -> bool:
+        if bulk:
+            return self.quads >= _BULK_QUADS or len(self.documents) >= _BULK_DOCS
+        return len(self.documents) >= BATCH
+
+
+def _prepare(batch: _Batch, extractor: Extractor, identities: Identities, doc: Document, extraction: Extraction,
+             known: dict[str, str]) -> None:
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    batch, results = [], []
-    for doc, extraction in extracted:
-        doc.meta.ingested_at = now
-        doc.meta.extractor_version = extractor.version
-        canon = identities.canonical(extraction.entities, doc.meta.file_name)
-        quads = document_quads(doc, extraction, canon, now, extractor.version)
-        replace = doc.meta.file_name in known
-        batch.append((document_iri(doc.meta.file_name), quads, replace))
-        results.append((doc, IngestReport(path=doc.meta.path, status="replaced" if replace else "added",
-                                           file_name=doc.meta.file_name, entities=len({c.iri for c in canon.values()}),
-                                           ties=len(extraction.ties))))
+    doc.meta.ingested_at = now
+    doc.meta.extractor_version = extractor.version
+    canon = identities.canonical(extraction.entities, doc.meta.file_name)
+    quads = document_quads(doc, extraction, canon, now, extractor.version)
+    replace = doc.meta.file_name in known
+    batch.documents.append((document_iri(doc.meta.file_name), quads, replace))
+    batch.quads += len(quads)
+    batch.done.append((doc.meta.sha256, IngestReport(
+        path=doc.meta.path, status="replaced" if replace else "added", file_name=doc.meta.file_name,
+        entities=len({c.iri for c in canon.values()}), ties=len(extraction.ties))))
+
+
+def _write(store: Store, batch: _Batch, *, known: dict[str, str], report, bulk: bool) -> None:
     try:
-        store.add_documents(batch, bulk=bulk)
+        store.add_documents(batch.documents, bulk=bulk)
     except StoreError as exc:
-        for doc, r in results:
+        for _, r in batch.done:
             report(IngestReport(path=r.path, status="failed", file_name=r.file_name, error=f"{r.path}: not stored: {exc}"))
         return
-    for doc, r in results:
-        known[doc.meta.file_name] = doc.meta.sha256
+    for sha256, r in batch.done:
+        known[r.file_name] = sha256
         report(r)
