@@ -38,8 +38,8 @@ __all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig"]
 
 BATCH = 16  # documents per commit
 # A bulk commit: the loader writes table files that the store merges in the background, and
-# that work grows with the number of commits (at 2,000 documents, 16 commits cost 30 CPU-s of
-# merging, 4 commits 10), so commits are as large as memory allows: about 500 bytes a quad.
+# that work grows with the number of commits (at 2,000 documents: 16 commits, 30 CPU-s of
+# merging; 7 commits, 18; 4 commits, 10), so commits are large: a quad held is ~500 bytes.
 _BULK_QUADS = 400_000
 _BULK_DOCS = 512  # and a commit at least this often, so progress shows
 _PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves

@@ -74,7 +74,8 @@ def needs_ner(text: str, sentence: Sentence, candidates: list[Mention]) -> bool:
     mention it overlaps, so a sentence whose capitalised words all lie in
     such mentions (or are a function word opening it: "The", "During") has
     nothing for it. Titled persons do not count: NER says where their names end."""
-    covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if m.type is not T.Person]
+    covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates
+               if m.type is not T.Person or m.method == "gazetteer"]
     chunk = text[sentence.start:sentence.end]
     for i, word in enumerate(_WHOLE_WORD.finditer(chunk)):
         if not word.group()[0].isupper() or any(start <= word.start() < end for start, end in covered):
