@@ -174,7 +174,8 @@ def _ingest(store_path: str, corpus: str, words: int, jobs: int) -> tuple[dict, 
         notes.append(f"{len(failed)} documents failed to ingest, first: {failed[0].error}")
     if jobs > 1:
         notes.append(f"ingest: ties extracted in {jobs} worker processes, each loading the spaCy model inside "
-                     f"ties_s; spaCy's baseline forks its {jobs} from a process with the model already loaded")
+                     f"ties_s; spaCy's baseline runs in a spawned process too, so its {jobs} workers are spawned "
+                     "and load the model inside engine_s alike")
     seconds = end - start
     return {
         "ties_s": _sig(seconds), "docs_per_s": _sig(len(reports) / seconds), "words_per_s": _sig(words / seconds),
@@ -240,8 +241,8 @@ def _lookups(store: OxigraphStore, db_path: Path, notes: list[str]) -> dict:
     out["read_only_open_ms"] = _open_ms(db_path)
     notes.append(f"lookups: {len(rare)} rarely named entities ({', '.join(names[:4])}, ...), all types (no --type), "
                  f"and the hub {hub[0]!r}: the projects tied to it (--type Project, the issue's lookup) and every "
-                 f"entity tied to it with each one's sources (hub_all); up to {REPEATS} runs each, fewer once a "
-                 f"lookup has taken {_BUDGET_S:.0f} s (a scale run's hub_all lists millions of sources). "
+                 f"entity tied to it with each one's sources (hub_all); up to {REPEATS} runs each, fewer once a kind's "
+                 f"runs have taken {_BUDGET_S:.0f} s (a scale run's hub_all lists millions of sources). "
                  "The baseline runs the very queries "
                  "ties sent for the lookup (resolving the name, the neighbours, their labels, aliases and sources) "
                  "directly on pyoxigraph and reads every row; both on a store already open (a command opens it "
