@@ -41,7 +41,7 @@ BATCH = 16  # documents per commit
 # that work grows with the number of commits (at 2,000 documents: 16 commits, 30 CPU-s of
 # merging; 7 commits, 18; 4 commits, 10), so commits are large: a quad held is ~500 bytes.
 _BULK_QUADS = 400_000
-_BULK_DOCS = 512  # and a commit at least this often, so progress shows
+_BULK_DOCS = 256  # and a commit at least this often, so that progress shows and a crash loses little
 _PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
 _BULK_FROM = 40  # from this many new documents on, write through the store's bulk loader
 

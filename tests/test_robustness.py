@@ -447,7 +447,7 @@ def _assert_whole(cli: Cli) -> None:
 
 
 def test_killed_ingest_leaves_whole_documents_and_a_rerun_completes(tmp_path):
-    total = 300
+    total = 3 * graph.ingest._BULK_DOCS  # several commits, so that the kill lands before the last
     folder = tmp_path / "reports"
     _write_reports(folder, total)
     store = tmp_path / "store"
