@@ -74,8 +74,7 @@ def needs_ner(text: str, sentence: Sentence, candidates: list[Mention]) -> bool:
     mention it overlaps, so a sentence whose capitalised words all lie in
     such mentions (or are a function word opening it: "The", "During") has
     nothing for it. Titled persons do not count: NER says where their names end."""
-    covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates
-               if m.type is not T.Person or m.method == "gazetteer"]
+    covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if not _ends_by_ner(m)]
     chunk = text[sentence.start:sentence.end]
     for i, word in enumerate(_WHOLE_WORD.finditer(chunk)):
         if not word.group()[0].isupper() or any(start <= word.start() < end for start, end in covered):
@@ -97,13 +96,12 @@ def find_mentions(
     when the caller has them already."""
     person_ends = {s.start: s.end for s in ner if s.label == "PERSON"}
     per_sentence = candidates if candidates is not None else rule_candidates(text, sentences, gazetteer)
-    candidates = [_agree_with_ner(m, person_ends, text) if m.method.startswith(("pattern", "title")) else m
-                  for found in per_sentence for m in found]
-    candidates.extend(_from_ner(text, sentences, ner))
-    for m in candidates:
+    found = [_agree_with_ner(m, person_ends, text) for sentence in per_sentence for m in sentence]
+    found.extend(_from_ner(text, sentences, ner))
+    for m in found:
         if m.type is T.Person:
             _extend_name(text, m)
-    chosen = _settle(candidates)
+    chosen = _settle(found)
     chosen.extend(_acronyms(text, sentences, chosen))
     chosen.extend(_named_inside(chosen))
     chosen.sort(key=lambda m: m.start)
@@ -112,10 +110,15 @@ def find_mentions(
     return chosen
 
 
+def _ends_by_ner(m: Mention) -> bool:
+    """A person a rule found (by a title): where the name ends is NER's call."""
+    return m.type is T.Person and m.method != "gazetteer"
+
+
 def _agree_with_ner(m: Mention, person_ends: dict[int, int], text: str) -> Mention:
     """A titled name in a title-case headline runs on ("President Lee Seeks
     Defense"); where NER saw a person starting there, its end is the name's."""
-    if m.type is not T.Person:
+    if not _ends_by_ner(m):
         return m
     end = person_ends.get(m.start)
     if end is not None and end < m.end:
