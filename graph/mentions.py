@@ -22,7 +22,7 @@ from .typing_rules import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code, type
 from .vocab import EntityType
 from .words import FUNCTION_WORDS as STOP_WORDS
 
-__all__ = ["Mention", "find_mentions", "gazetteer_matches", "needs_ner", "rule_candidates"]
+__all__ = ["Mention", "find_mentions", "gazetteer_matches", "lowercase_words", "needs_ner", "rule_candidates"]
 
 T = EntityType
 
@@ -68,23 +68,41 @@ def rule_candidates(text: str, sentences: list[Sentence], gazetteer: Gazetteer) 
     return out
 
 
-def needs_ner(text: str, sentence: Sentence, candidates: list[Mention]) -> bool:
+def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], lowercase: frozenset[str] = frozenset()) -> bool:
     """Whether statistical NER can add anything to this sentence. What NER
     gives ties always starts with a capital letter, and loses to any rule's
     mention it overlaps, so a sentence whose capitalised words all lie in
-    such mentions (or are a function word opening it: "The", "During") has
-    nothing for it. Titled persons do not count: NER says where their names end."""
+    such mentions, or are capitalised only by their place, has nothing for it.
+    Titled persons do not count: NER says where their names end. LOWERCASE:
+    lowercase_words of the document."""
     covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if not _ends_by_ner(m)]
     chunk = text[sentence.start:sentence.end]
     for i, word in enumerate(_WHOLE_WORD.finditer(chunk)):
         if not word.group()[0].isupper() or any(start <= word.start() < end for start, end in covered):
             continue
-        if i == 0 and word.group().lower() in STOP_WORDS:
+        if i == 0 and _common_opener(word.group(), lowercase):
             continue
+        if _DAY_AFTER.match(chunk, word.end()) and word.group().lower() in _MONTH_NAMES:
+            continue  # a date ("October 17"), which NER would only call a DATE
         return True
     return False
 
 
+def lowercase_words(text: str) -> frozenset[str]:
+    """The words TEXT writes in lower case somewhere."""
+    return frozenset(_LOWER_WORD.findall(text))
+
+
+def _common_opener(word: str, lowercase: frozenset[str]) -> bool:
+    """A sentence's first word, capitalised only by its place: a function word
+    ("The", "During"), or one the document writes in lower case elsewhere
+    ("Trade between ..." beside "bilateral trade"); a name is not written so."""
+    low = word.lower()
+    return low in STOP_WORDS or low in lowercase
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+_DAY_AFTER = re.compile(r" \d")
 _WHOLE_WORD = re.compile(r"(?<![\w'’-])\w+")
 
 

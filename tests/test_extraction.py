@@ -205,6 +205,19 @@ def test_ner_skips_sentences_whose_names_the_rules_have_typed_already(extractor)
     assert ranges[0][0] > 0  # the typed sentence is read only as the lead-in
 
 
+def test_ner_skips_words_capitalised_only_by_their_place_but_reads_a_name_opening_a_sentence(extractor):
+    from graph.extract import _ner_ranges
+    from graph.mentions import rule_candidates
+
+    placed = "Trade between Poland and Egypt grew after March 3, 2024, when the two cut tariffs on trade in steel. "
+    opening = "Kavelor said it would build a plant in Ankara."  # a name: the document never writes it in lower case
+    text = placed + opening
+    sentences = split_sentences(text)
+    ranges = _ner_ranges(text, sentences, rule_candidates(text, sentences, extractor.gazetteer))
+    assert [text[start:end].strip()[-len(opening):] for start, end in ranges] == [opening]
+    assert ranges[0][0] > 0  # the first sentence is read only as the lead-in
+
+
 def test_ner_on_the_stretches_finds_what_ner_on_the_whole_text_finds(monkeypatch):
     import graph.extract
     from graph.documents import find_documents, read_document
