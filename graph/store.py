@@ -249,8 +249,8 @@ class OxigraphStore(Store):
                     self._drop(store, graph_iri)
             self._wrote = True
             if bulk:
-                # As N-Quads text, because bulk_extend holds the GIL for the whole load and so stalls the
-                # threads that take in extraction results; bulk_load lets go of it (lenient: our own serialiser wrote it).
+                # As N-Quads text: bulk_extend holds the GIL for the whole load, stalling the threads that
+                # take in extraction results; bulk_load lets go of it (lenient: our own serialiser wrote it).
                 graphs = ox.serialize((q for _, quads, _ in batch for q in quads if q.graph_name != meta),
                                       format=ox.RdfFormat.N_QUADS)
                 store.bulk_load(graphs, format=ox.RdfFormat.N_QUADS, lenient=True)
