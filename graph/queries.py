@@ -69,13 +69,12 @@ def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) ->
     # A constant type, or none: oxigraph joins a VALUES list of types slowly.
     pattern = (f"GRAPH ?g {{ ?e a <{kind.iri}> ; rdfs:label ?label }} BIND(<{kind.iri}> AS ?type)" if kind
                else "GRAPH ?g { ?e a ?type ; rdfs:label ?label }")
-    # Joined with the metadata graph: a graph without metadata is not a whole document.
-    rows = [r for r in store.select(
-        f"SELECT ?e ?type ?label ?g ?name ?title WHERE {{ {values} {pattern} "
-        f"GRAPH <{META_GRAPH}> {{ ?g ties:fileName ?name }} OPTIONAL {{ GRAPH <{META_GRAPH}> {{ ?g dcterms:title ?title }} }} }}"
-    ) if r["type"] in TYPE_BY_IRI]
-    docs = {r["g"]: (r["name"], r["title"]) for r in rows}
-    docs = {g: Source(name=name, id=g, title=title) for g, (name, title) in docs.items()}
+    rows = [r for r in store.select(f"SELECT ?e ?type ?label ?g WHERE {{ {values} {pattern} }}")
+            if r["type"] in TYPE_BY_IRI]
+    # Each document's name once, however many of the entities it names; a graph without metadata is
+    # not a whole document.
+    docs = _document_names(store, {r["g"] for r in rows})
+    rows = [r for r in rows if r["g"] in docs]
     extras = store.select(
         f"SELECT DISTINCT ?e ?alias ?wd WHERE {{ {values} "
         "{ GRAPH ?g { ?e skos:altLabel ?alias } } UNION { GRAPH ?g { ?e owl:sameAs ?wd } } }"
