@@ -59,7 +59,7 @@ def _closest(store: Store, key: str) -> list[str]:
 
 def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) -> list[EntitySummary]:
     """Entities (all, or these IRIs; of one type or any) with their aliases,
-    Wikidata item and the documents that name them, in two queries. Only
+    Wikidata item and the documents that name them, in three queries. Only
     graphs with metadata count: a document is whole or not there."""
     values = ""
     if iris is not None:
