@@ -236,7 +236,9 @@ def _rewrite(dump: Path, store_path: Path) -> float:
     commits them, then compacted and closed; parsing the file is not timed."""
     metadata = _metadata_by_document(dump)
     store = open_store(store_path, write=True)
-    seconds, batch = 0.0, _Batch()
+    clock = {"write": 0.0}
+    add = _timed(store.add_documents, clock, "write")
+    batch = _Batch()
     for graph_iri, quads in _graphs(dump):
         if graph_iri == META_GRAPH:
             continue
@@ -244,18 +246,13 @@ def _rewrite(dump: Path, store_path: Path) -> float:
         batch.documents.append((graph_iri, quads, False))
         batch.quads += len(quads)
         if batch.full(bulk=True):
-            seconds += _seconds(store.add_documents, batch.documents, bulk=True)
+            add(batch.documents, bulk=True)
             batch = _Batch()
     if batch.documents:
-        seconds += _seconds(store.add_documents, batch.documents, bulk=True)
-    seconds += _seconds(store.compact) + _seconds(store.close)
-    return _sig(seconds)
-
-
-def _seconds(fn: Callable, *args, **kwargs) -> float:
-    start = time.perf_counter()
-    fn(*args, **kwargs)
-    return time.perf_counter() - start
+        add(batch.documents, bulk=True)
+    _timed(store.compact, clock, "write")()
+    _timed(store.close, clock, "write")()
+    return _sig(clock["write"])
 
 
 def _metadata_by_document(dump: Path) -> dict[str, list[ox.Quad]]:

@@ -68,8 +68,7 @@ def rule_candidates(text: str, sentences: list[Sentence], gazetteer: Gazetteer) 
     return out
 
 
-def needs_ner(text: str, sentence: Sentence, candidates: list[Mention],
-              lowercase: frozenset[str] = frozenset()) -> bool:
+def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], lowercase: frozenset[str]) -> bool:
     """Whether statistical NER can add anything to this sentence. What NER
     gives ties always starts with a capital letter, and loses to any rule's
     mention it overlaps, so a sentence whose capitalised words all lie in
