@@ -73,10 +73,13 @@ def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], lowercas
     gives ties always starts with a capital letter, and loses to any rule's
     mention it overlaps, so a sentence whose capitalised words all lie in
     such mentions, or are capitalised only by their place, has nothing for it.
-    Titled persons do not count: NER says where their names end. LOWERCASE:
-    lowercase_words of the document."""
-    covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if not _ends_by_ner(m)]
+    A titled person counts only where the name plainly ends (_plain_end);
+    elsewhere NER says where it ends. LOWERCASE: lowercase_words of the
+    document."""
     chunk = text[sentence.start:sentence.end]
+    covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if not _ends_by_ner(m)]
+    covered += [(_title_start(chunk, m.start - sentence.start), m.end - sentence.start)
+                for m in candidates if _ends_by_ner(m) and _plain_end(text, m, lowercase)]
     for i, word in enumerate(_WHOLE_WORD.finditer(chunk)):
         if not word.group()[0].isupper() or any(start <= word.start() < end for start, end in covered):
             continue
@@ -86,6 +89,29 @@ def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], lowercas
             continue  # a date ("October 17"), which NER would only call a DATE
         return True
     return False
+
+
+def _plain_end(text: str, m: Mention, lowercase: frozenset[str]) -> bool:
+    """Whether a titled name ends where the rule ended it, as NER would say:
+    at most three words ("Minister Elena Yoon"), none of them ever written in
+    lower case, followed by a lower-case word that is not a function word
+    ("... said"). A title-case headline ("President Lee Seeks Defense Pact
+    with ...") or a name that runs into "and" or "of" still goes to NER."""
+    words = m.label.split()
+    if not m.method.startswith("title:") or len(words) > 3 or any(w.lower() in lowercase for w in words):
+        return False
+    after = _NEXT_WORD.match(text, m.end)
+    return after is not None and after.group(1) not in STOP_WORDS
+
+
+def _title_start(chunk: str, start: int) -> int:
+    """Where the title before a titled name starts ("Defence Minister Elena
+    Yoon"): its words are capitalised but name no one."""
+    for word in reversed(list(_WHOLE_WORD.finditer(chunk, 0, start))):
+        if chunk[word.end():start].strip() or fold(word.group()) not in _TITLE_WORDS:
+            break
+        start = word.start()
+    return start
 
 
 def lowercase_words(text: str) -> frozenset[str]:
@@ -103,6 +129,7 @@ def _common_opener(word: str, lowercase: frozenset[str]) -> bool:
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 _DAY_AFTER = re.compile(r" \d")
+_NEXT_WORD = re.compile(r" ([a-z]+)\b")
 _WHOLE_WORD = re.compile(r"(?<![\w'’-])\w+")
 
 

@@ -197,12 +197,33 @@ def test_ner_skips_sentences_whose_names_the_rules_have_typed_already(extractor)
     from graph.mentions import rule_candidates
 
     typed = "Brenmoor Aerospace and Darovia Heavy Industries signed the deal in Ankara on a grey and windy morning. "
-    titled = "Minister Kavel Ostrin welcomed it."  # NER says where a titled name ends
+    titled = "Minister Kavel Ostrin and his deputy welcomed it."  # NER says where a titled name ends
     text = typed + titled
     sentences = split_sentences(text)
     ranges = _ner_ranges(text, sentences, rule_candidates(text, sentences, extractor.gazetteer))
     assert [text[start:end].strip()[-len(titled):] for start, end in ranges] == [titled]
     assert ranges[0][0] > 0  # the typed sentence is read only as the lead-in
+
+
+@pytest.mark.parametrize("sentence, read", [
+    ("Defence Minister Kavel Ostrin said the plant would open in Ankara.", False),  # the name plainly ends
+    ("Chief Executive Kavel Ostrin told reporters that sales had doubled.", False),
+    ("Minister Kavel Ostrin Opens Plant with Partners.", True),  # a title-case headline runs on
+    ("Minister Kavel Ostrin and the deputy minister met in Ankara.", True),  # "and" may join a longer name
+    ("The plant in Ankara was opened by Minister Kavel Ostrin.", True),  # nothing after the name
+])
+def test_ner_skips_a_titled_person_only_where_the_name_plainly_ends(extractor, sentence, read):
+    from graph.extract import _ner_ranges
+    from graph.mentions import rule_candidates
+
+    sentences = split_sentences(sentence)
+    assert bool(_ner_ranges(sentence, sentences, rule_candidates(sentence, sentences, extractor.gazetteer))) is read
+
+
+def test_a_titled_name_skipped_by_ner_keeps_every_word(extractor):
+    text = "Trade Minister Seo-yeon Kavelor said the plant would open in Ankara."
+    people = [e.label for e in extractor.extract(doc(text)).entities.values() if e.type is T.Person]
+    assert people == ["Seo-yeon Kavelor"]
 
 
 def test_ner_skips_words_capitalised_only_by_their_place_but_reads_a_name_opening_a_sentence(extractor):
