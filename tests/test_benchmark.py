@@ -4,6 +4,7 @@ gives ties entities of many types."""
 
 from __future__ import annotations
 
+import json
 import math
 import tempfile
 from numbers import Number
@@ -99,3 +100,16 @@ def test_a_lookup_slower_than_the_budget_is_timed_once_not_repeated(monkeypatch)
     runs.clear()
     benchmark._run([lambda: runs.append("a")])
     assert runs == ["a"] * benchmark.REPEATS
+
+
+def test_the_export_only_benchmark_measures_the_network_export_of_a_store_it_builds(cli, tmp_path):
+    result = cli("benchmark", "--export-only", "--docs", "10", "--workdir", tmp_path / "work", "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["docs"] == 10 and figures["quads"] > 0 and "ingest" not in figures
+    network = figures["network"]
+    assert network["nodes"] > 10 and network["edges"] > 0
+    assert network["ties_s"] > 0 and network["networkx_s"] > 0 and network["ratio"] > 0
+    assert (tmp_path / "work" / "ties.graphml").stat().st_size > 0
+    table = format_table(figures)
+    assert "network + GraphML" in table and "spaCy" not in table and f"{network['nodes']} nodes" in table
