@@ -342,7 +342,7 @@ def _lookups(store: OxigraphStore, db_path: Path, notes: list[str]) -> dict:
 def _compare(store: OxigraphStore, direct: ox.Store, calls: list[Callable]) -> dict:
     sent = [_sent(store, call) for call in calls]
     replays = [lambda queries=queries: [_replay(direct, q, b) for q, b in queries] for queries in sent]
-    ties_ms, direct_ms = _run(calls), _run(replays)
+    ties_ms, direct_ms = _side_by_side(calls, replays)
     p50, direct_p50 = _percentile(ties_ms, 0.5), _percentile(direct_ms, 0.5)
     return {"p50_ms": _sig(p50), "p95_ms": _sig(_percentile(ties_ms, 0.95)), "direct_p50_ms": _sig(direct_p50),
             "direct_p95_ms": _sig(_percentile(direct_ms, 0.95)), "ratio": _sig(p50 / direct_p50),
@@ -412,17 +412,26 @@ _BUDGET_S = 60.0  # seconds a lookup kind is repeated for, at most (each call ru
 
 
 def _run(calls: list[Callable]) -> list[float]:
-    times: list[float] = []
+    return _side_by_side(calls)[0]
+
+
+def _side_by_side(*sides: list[Callable]) -> list[list[float]]:
+    """Milliseconds of each call of each side (ties', the baseline's), run in
+    turns call by call, the side that goes first alternating: a machine that
+    slows down during the run weighs on both alike."""
+    times: list[list[float]] = [[] for _ in sides]
     spent = 0.0
-    for call in calls:
+    for calls in zip(*sides):
         for repeat in range(REPEATS):
             if repeat and spent > _BUDGET_S:
                 break
-            start = time.perf_counter()
-            call()
-            times.append(time.perf_counter() - start)
-            spent += times[-1]
-    return [t * 1000 for t in times]
+            turns = list(zip(calls, times))
+            for call, out in turns if repeat % 2 == 0 else reversed(turns):
+                start = time.perf_counter()
+                call()
+                out.append((time.perf_counter() - start) * 1000)
+            spent += times[0][-1] / 1000
+    return times
 
 
 def _percentile(values: list[float], q: float) -> float:

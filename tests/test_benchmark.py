@@ -113,3 +113,12 @@ def test_the_export_only_benchmark_measures_the_network_export_of_a_store_it_bui
     assert (tmp_path / "work" / "ties.graphml").stat().st_size > 0
     table = format_table(figures)
     assert "network + GraphML" in table and "spaCy" not in table and f"{network['nodes']} nodes" in table
+
+
+def test_ties_and_the_baseline_are_timed_in_turns_who_goes_first_alternating(monkeypatch):
+    monkeypatch.setattr(benchmark, "REPEATS", 3)
+    runs: list[str] = []
+    ties, direct = benchmark._side_by_side([lambda: runs.append("t1"), lambda: runs.append("t2")],
+                                           [lambda: runs.append("d1"), lambda: runs.append("d2")])
+    assert runs == ["t1", "d1", "d1", "t1", "t1", "d1", "t2", "d2", "d2", "t2", "t2", "d2"]
+    assert len(ties) == len(direct) == 6 and all(t >= 0 for t in ties + direct)
