@@ -95,8 +95,8 @@ def _plain_end(text: str, m: Mention, lowercase: frozenset[str]) -> bool:
     """Whether a titled name ends where the rule ended it, as NER would say:
     at most three words ("Minister Elena Yoon"), none of them ever written in
     lower case, followed by a lower-case word that is not a function word
-    ("... said"). A title-case headline ("President Lee Seeks Defense Pact
-    with ...") or a name that runs into "and" or "of" still goes to NER."""
+    ("... said"). A title-case headline ("President Lee Greets Crowds in
+    Ankara") or a name that runs into "and" or "of" still goes to NER."""
     words = m.label.split()
     if not m.method.startswith("title:") or len(words) > 3 or any(w.lower() in lowercase for w in words):
         return False

@@ -208,7 +208,8 @@ def test_ner_skips_sentences_whose_names_the_rules_have_typed_already(extractor)
 @pytest.mark.parametrize("sentence, read", [
     ("Defence Minister Kavel Ostrin said the plant would open in Ankara.", False),  # the name plainly ends
     ("Chief Executive Kavel Ostrin told reporters that sales had doubled.", False),
-    ("Minister Kavel Ostrin Opens Plant with Partners.", True),  # a title-case headline runs on
+    ("President Kavel Ostrin Greets Crowds warmly.", True),  # a title-case headline runs on
+    ("Minister Kavel Ostrin Smiles at the crowd.", True),
     ("Minister Kavel Ostrin and the deputy minister met in Ankara.", True),  # "and" may join a longer name
     ("The plant in Ankara was opened by Minister Kavel Ostrin.", True),  # nothing after the name
 ])
