@@ -395,18 +395,12 @@ def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: 
     person = _titled_person(chunk, run, sent, index, gaz)
     if person:
         return [person]
-    names = [run]
-    # "Beta Co. and Gamma Holding" is two names; "Ministry of Trade and Industry" is one.
-    if any(w.text.lower() == "and" for w in run):
-        typed_whole = type_by_head(_text(chunk, run))
-        if not (typed_whole and typed_whole[1].startswith("opening")):
-            names = _split_on_and(run)
     out = []
-    for name in names:
+    for name in _conjoined_names(chunk, run, sent, gaz):
         name = _drop_plural_opener(chunk, _drop_leading_title(name))
         if not name:
             continue
-        typed = type_by_head(_text(chunk, name))
+        typed = _remit_head(chunk, name, sent, gaz) or type_by_head(_text(chunk, name))
         if typed is None:
             name = _typed_prefix(chunk, name)
             typed = type_by_head(_text(chunk, name)) if name else None
@@ -468,6 +462,52 @@ def _split_on_and(run: list[_Word]) -> list[list[_Word]]:
         else:
             parts[-1].append(w)
     return [_trim(p) for p in parts if _trim(p)]
+
+
+_BODIES = (T.ResearchOrganization, T.GovernmentBody)
+_KNOWN_BODIES = (T.ResearchOrganization, T.GovernmentBody, T.Firm, T.InternationalOrganization)
+
+
+def _remit_head(chunk: str, name: list[_Word], sent: Sentence, gaz: list[Mention]) -> tuple[EntityType, str] | None:
+    """"Nigerian Institute of International Affairs": the words before the
+    first "of" or "for" end in a body's head, and in English that head, not
+    the last word, says what the whole is ("... of Management and Public
+    Administration" is an institute). Openings ("Ministry of") are
+    type_by_head's. A known body opening the name keeps its own name: "Armament
+    Agency of Poland" is the Armament Agency, qualified."""
+    for k, word in enumerate(name[1:-1], start=1):
+        if word.text in ("of", "for"):
+            typed = type_by_head(_text(chunk, name[:k]))
+            start, end = sent.start + name[0].start, sent.start + name[k - 1].end
+            known = any(g.start == start and g.end <= end and g.type in _KNOWN_BODIES for g in gaz)
+            if typed and typed[0] in _BODIES and not typed[1].startswith("opening") and not known:
+                return typed[0], "remit:" + typed[1].split(":", 1)[1]
+            return None
+    return None
+
+
+def _conjoined_names(chunk: str, run: list[_Word], sent: Sentence, gaz: list[Mention]) -> list[list[_Word]]:
+    """"Beta Co. and Gamma Holding" is two names; "Ministry of Trade and
+    Industry" and "Korea Institute of Science and Technology" are one: after a
+    body's "of" or "for", "and" joins the fields of its remit, unless what
+    follows is a name of its own (its own head, or a known firm, body or person)."""
+    parts = _split_on_and(run)
+    names = parts[:1]
+    for part in parts[1:]:
+        current = names[-1]
+        typed = type_by_head(_text(chunk, current))
+        has_remit = _remit_head(chunk, current, sent, gaz) or (typed and typed[1].startswith("opening"))
+        if has_remit and not _own_name(chunk, part, sent, gaz):
+            names[-1] = run[run.index(current[0]):run.index(part[-1]) + 1]
+        else:
+            names.append(part)
+    return names
+
+
+def _own_name(chunk: str, part: list[_Word], sent: Sentence, gaz: list[Mention]) -> bool:
+    start, end = sent.start + part[0].start, sent.start + part[-1].end
+    known = any(start <= g.start and g.end <= end and g.type not in (T.Country, T.Place) for g in gaz)
+    return known or type_by_head(_text(chunk, part)) is not None
 
 
 def _text(chunk: str, run: list[_Word]) -> str:

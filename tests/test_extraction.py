@@ -176,6 +176,32 @@ def test_a_plural_noun_opening_the_sentence_is_not_part_of_the_firm_it_is_about(
     assert not any(label.endswith(" of " + firm) for label in found), found
 
 
+@pytest.mark.parametrize("sentence, body, kind", [
+    ("The Nigerian Institute of International Affairs hosted a panel.", "Nigerian Institute of International Affairs",
+     T.ResearchOrganization),
+    ("The Polish Ministry of Trade cut tariffs.", "Polish Ministry of Trade", T.GovernmentBody),
+    ("The Vietnam Academy of Science and Technology met in Ankara.", "Vietnam Academy of Science and Technology",
+     T.ResearchOrganization),
+    ("The Chilean Agency for Research and Development funded the survey.",
+     "Chilean Agency for Research and Development", T.GovernmentBody),  # the agency, not its last word
+    ("The Ministry of Trade and Industry released figures.", "Ministry of Trade and Industry", T.GovernmentBody),
+])
+def test_a_body_named_with_its_remit_keeps_every_word_of_it(extractor, sentence, body, kind):
+    found = labels(extractor.extract(doc(sentence)))
+    assert found.get(body) is kind, found
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("The Ministry of Defence and Hyundai Rotem signed the contract.", {"Ministry of Defence", "Hyundai Rotem"}),
+    ("Officials of the University of Ankara and Tarvik Motors met.", {"University of Ankara", "Tarvik Motors"}),
+    ("The Ministry of Energy and Energy Market Regulatory Authority agreed.",
+     {"Ministry of Energy", "Energy Market Regulatory Authority"}),
+])
+def test_and_after_a_remit_starts_a_new_name_when_one_follows(extractor, sentence, names):
+    found = labels(extractor.extract(doc(sentence)))
+    assert names <= set(found), found
+
+
 
 def test_ner_reads_only_sentences_it_can_add_to_and_their_neighbours_together(extractor):
     from graph.extract import _ner_ranges
