@@ -119,7 +119,7 @@ class Identities:
 def _keys(local_key: str, e: Entity) -> set[str]:
     if e.identity:
         return {e.identity}
-    keys = {match_key(e.label)} | {match_key(a) for a in e.aliases}
+    keys = {match_key(e.label)} | {match_key(a) for a in e.aliases} | e.keys
     if local_key.startswith("name:"):
         keys.add(local_key[len("name:"):])
     return {k for k in keys if k}

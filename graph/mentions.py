@@ -95,13 +95,14 @@ def _plain_end(text: str, m: Mention, lowercase: frozenset[str]) -> bool:
     """Whether a titled name ends where the rule ended it, as NER would say:
     at most three words ("Minister Elena Yoon"), none of them ever written in
     lower case, followed by a lower-case word that is not a function word
-    ("... said"). A title-case headline ("President Lee Greets Crowds in
+    ("... said", "...'s visit"). A title-case headline ("President Lee Greets Crowds in
     Ankara") or a name that runs into "and" or "of" still goes to NER."""
     words = m.label.split()
     if not m.method.startswith("title:") or len(words) > 3 or any(w.lower() in lowercase for w in words):
         return False
     after = _NEXT_WORD.match(text, m.end)
-    return after is not None and after.group(1) not in STOP_WORDS
+    # A possessive ends a name whatever follows it ("Yoon's three-day visit").
+    return after is not None and (after.group().startswith(("'", "’")) or after.group(1) not in STOP_WORDS)
 
 
 def _title_start(chunk: str, start: int) -> int:
@@ -145,7 +146,7 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 _INSIDE_WORD = re.compile(r"(?<=[\w,;)] )[A-Z][\w'’-]*")  # after a word, not after a sentence's end
 _LOWER_NEXT = re.compile(r" [a-z]")
 _DAY_AFTER = re.compile(r" \d")
-_NEXT_WORD = re.compile(r" ([a-z]+)\b")
+_NEXT_WORD = re.compile(r"(?:['’]s?)? ([a-z]+)\b")  # "Yoon said", "Yoon's visit"
 _WHOLE_WORD = re.compile(r"(?<![\w'’-])\w+")
 
 
@@ -157,7 +158,8 @@ def find_mentions(
     when the caller has them already."""
     person_ends = {s.start: s.end for s in ner if s.label == "PERSON"}
     per_sentence = candidates if candidates is not None else rule_candidates(text, sentences, gazetteer)
-    found = [_agree_with_ner(m, person_ends, text) for sentence in per_sentence for m in sentence]
+    lowercase = document_casing(text).lower
+    found = [_agree_with_ner(m, person_ends, text, lowercase) for sentence in per_sentence for m in sentence]
     found.extend(_from_ner(text, sentences, ner))
     for m in found:
         if m.type is T.Person:
@@ -165,10 +167,37 @@ def find_mentions(
     chosen = _settle(found)
     chosen.extend(_acronyms(text, sentences, chosen))
     chosen.extend(_named_inside(chosen))
+    chosen.extend(_visits(text, chosen))
     chosen.sort(key=lambda m: m.start)
     chosen.extend(_definite_references(text, sentences, chosen))
     chosen.sort(key=lambda m: m.start)
     return chosen
+
+
+_VISIT = re.compile(r"['’]s?\s+((?:(?:\d{4}|state|official|working|first|recent|historic|landmark|[a-z]+-day)\s+){0,2}"
+                    r"visit)\s+to\s+(?:the\s+)?")
+
+
+_VISIT_KINDS = {"state", "official", "working"}
+
+
+def _visits(text: str, chosen: list[Mention]) -> list[Mention]:
+    """"Minister Elena Yoon's state visit to Ankara": a named person's visit
+    to a named country or place is an event of its own, named by both; the
+    mention is the words "state visit", which lie between the two names."""
+    visitors = {m.end: m for m in chosen if m.type is T.Person}
+    hosts = {m.start: m for m in chosen if m.type in (T.Country, T.Place) and not m.nested}
+    out = []
+    for v in _VISIT.finditer(text):
+        who, where = visitors.get(v.start()), hosts.get(v.end())
+        if who is None or where is None or where.sentence != who.sentence:
+            continue
+        # The label keeps the kind of visit ("state visit"), not its length or year, so other mentions match.
+        kind = " ".join(w for w in v.group(1).split() if w in _VISIT_KINDS)
+        possessive = text[who.end:v.start(1)].strip()
+        label = f"{text[who.start:who.end]}{possessive} {kind + ' ' if kind else ''}visit to {text[where.start:where.end]}"
+        out.append(Mention(v.start(1), v.end(1), T.Event, label, "pattern:visit", 0.75, who.sentence))
+    return out
 
 
 def _ends_by_ner(m: Mention) -> bool:
@@ -176,10 +205,12 @@ def _ends_by_ner(m: Mention) -> bool:
     return m.type is T.Person and m.method != "gazetteer"
 
 
-def _agree_with_ner(m: Mention, person_ends: dict[int, int], text: str) -> Mention:
+def _agree_with_ner(m: Mention, person_ends: dict[int, int], text: str, lowercase: frozenset[str]) -> Mention:
     """A titled name in a title-case headline runs on ("President Lee Seeks
-    Defense"); where NER saw a person starting there, its end is the name's."""
-    if not _ends_by_ner(m):
+    Defense"); where NER saw a person starting there, its end is the name's.
+    Not where the name plainly ends: there NER only cuts hyphenated given
+    names short ("Jae-won" of "Jae-won Mendoza")."""
+    if not _ends_by_ner(m) or _plain_end(text, m, lowercase):
         return m
     end = person_ends.get(m.start)
     if end is not None and end < m.end:
@@ -535,11 +566,20 @@ def _titled_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz
                 if 1 <= len(name) <= 4 and all((w.text[:1].isupper() and w.text.isalpha() or "-" in w.text)
                                                and fold(w.text) not in HEAD_WORDS for w in name):
                     start, end = sent.start + name[0].start, sent.start + name[-1].end
-                    if any(g.start < end and start < g.end for g in gaz) or type_by_head(_text(chunk, name)):
+                    overlaps = [g for g in gaz if g.start < end and start < g.end]
+                    if not _given_names(overlaps, start, end) or type_by_head(_text(chunk, name)):
                         return None
-                    return Mention(start, end, T.Person, _text(chunk, name), "title:" + title, 0.85, index)
+                    return Mention(start, end, T.Person, _text(chunk, name), "title:" + title, 0.85, index,
+                                   inner=overlaps)
                 return None
     return None
+
+
+def _given_names(overlaps: list[Mention], start: int, end: int) -> bool:
+    """"Prime Minister Sofia Santoso": a place the gazetteer knows, opening a
+    titled name and followed by more of it, is a given name. Any other known
+    name inside the titled one is left to the gazetteer."""
+    return all(g.type in (T.Place, T.Country) and g.start == start and g.end < end for g in overlaps)
 
 
 _MOU = re.compile(r"\b(memorandum of understanding|MoU|MOU)\b", re.I)

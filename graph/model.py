@@ -70,6 +70,8 @@ class Entity(BaseModel):
     # what identifies it across documents, and the pair of countries it is between.
     identity: str | None = None
     scope: str | None = None
+    # More keys that identify it across documents (a visit's day and countries), beside its names.
+    keys: set[str] = Field(default_factory=set)
 
 
 class Evidence(BaseModel):

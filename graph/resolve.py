@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from itertools import combinations
 
 from .dates import event_day
 from .mentions import Mention
@@ -55,6 +56,7 @@ def resolve(mentions: list[Mention], text: str = "", sentences: list[Sentence] |
         _absorb(entity, m)
     for entity in entities.values():
         entity.aliases.discard(entity.label)
+    _encounter_keys(mentions, keys, entities, text, sentences or [])
     return entities, mentions, keys
 
 
@@ -66,17 +68,46 @@ def _same_day_events(mentions: list[Mention], keys: list[str], text: str, senten
     first: dict[str, str] = {}
     same: dict[str, str] = {}
     for i, (m, key) in enumerate(zip(mentions, keys)):
-        if m.type is not T.Event or m.nested or not sentences:
-            continue
-        stop = min([sentences[m.sentence].end, m.end + 100]
-                   + [n.start for n in mentions[i + 1:] if n.type is T.Event and n.start >= m.end])
-        day = event_day(text, m.end, stop)
+        day = _day_after(i, mentions, text, sentences)
         if day is None:
             continue
         target = first.setdefault(day, same.get(key, key))
         if target != key:
             same[key] = target
     return [same.get(k, k) for k in keys]
+
+
+def _day_after(i: int, mentions: list[Mention], text: str, sentences: list[Sentence]) -> str | None:
+    """The day "on <date>" gives after event mention I, before any other event is named."""
+    m = mentions[i]
+    if m.type is not T.Event or m.nested or not sentences:
+        return None
+    stop = min([sentences[m.sentence].end, m.end + 100]
+               + [n.start for n in mentions[i + 1:] if n.type is T.Event and n.start >= m.end])
+    return event_day(text, m.end, stop)
+
+
+_ENCOUNTERS = {"visit", "summit", "talks", "meeting"}
+
+
+def _encounter_keys(mentions: list[Mention], keys: list[str], entities: dict[str, Entity], text: str,
+                    sentences: list[Sentence]) -> None:
+    """A visit or summit is identified across documents by its day and two
+    countries its sentence names: "the Türkiye-South Korea State Visit, which
+    took place in Ankara on November 24-25, 2025" in one document and "South
+    Korean President Lee's visit to Turkey on 24 November 2025" in another
+    are one event. Keys, not names: each document keeps its own words."""
+    for i, (m, key) in enumerate(zip(mentions, keys)):
+        entity = entities[key]
+        if entity.type is not T.Event or not _ENCOUNTERS & set(match_key(entity.label).split()):
+            continue
+        day = _day_after(i, mentions, text, sentences)
+        if day is None:
+            continue
+        countries = sorted({entities[k].label for n, k in zip(mentions, keys)
+                            if n.sentence == m.sentence and entities[k].type is T.Country})
+        for a, b in combinations(countries, 2):
+            entity.keys.add(match_key(f"encounter {day} {a} {b}"))
 
 
 def _unexplained_surname(m: Mention, people: dict[str, str]) -> bool:

@@ -251,6 +251,7 @@ TEMPLATES = (
     "In a joint statement, {country} and {country2} pledged to raise bilateral trade to {money} by {later}.",
     "{leader} arrived in {capital2} on {date} for a {days}-day state visit.",
     "During the visit the two sides signed {count} agreements covering energy, defence and infrastructure.",
+    "{leader}'s visit to {capital2} was the first at that level since {earlier}.",
     "{agreement} entered into force on {date}, removing tariffs on most industrial goods.",
     "Exporters in {country} have used {agreement} to expand sales of cars, steel and electronics.",
     "{ministry} said in a statement that it had approved the financing plan for {project}.",

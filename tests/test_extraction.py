@@ -247,6 +247,36 @@ def test_ner_skips_a_titled_person_only_where_the_name_plainly_ends(extractor, s
     assert bool(_ner_ranges(sentence, sentences, rule_candidates(sentence, sentences, extractor.gazetteer))) is read
 
 
+@pytest.mark.parametrize("text, person, event, place", [
+    ("South Korean President Lee Jae Myung's visit to Turkey on 24 November 2025 was brief.",
+     "Lee Jae Myung", "Lee Jae Myung's visit to Turkey", "Türkiye"),
+    ("Defence Minister Jae-won Mendoza said so. Prime Minister Jae-won Mendoza's three-day state visit to "
+     "Ankara ended on Friday.", "Jae-won Mendoza", "Jae-won Mendoza's state visit to Ankara", "Ankara"),
+    ("President Anna Kovacs' official visit to Egypt was the first since 2015.",
+     "Anna Kovacs", "Anna Kovacs' official visit to Egypt", "Egypt"),
+])
+def test_a_named_persons_visit_to_a_named_place_is_an_event_tied_to_both(extractor, text, person, event, place):
+    x = extractor.extract(doc(text))
+    assert labels(x).get(person) is T.Person and labels(x).get(event) is T.Event, labels(x)
+    tied = {frozenset((a, b)) for a, _, b in ties(x)}
+    assert {frozenset((person, event)), frozenset((event, place))} <= tied, tied
+
+
+def test_the_visit_later_in_the_document_is_the_visit_named_before(extractor):
+    x = extractor.extract(doc("President Anna Kovacs' visit to Poland began on Monday. The visit ended in Ankara."))
+    events = [e for e in x.entities.values() if e.type is T.Event]
+    assert [e.label for e in events] == ["Anna Kovacs' visit to Poland"]
+    assert any("The visit ended" in t.evidence.sentence for t in x.ties if events[0].key in (t.subject, t.object))
+
+
+def test_a_known_place_opening_a_titled_name_is_a_given_name():
+    places = [Entry("Sofia", T.Place, [], None, "Bulgaria"), Entry("Ankara", T.Place, [], None, "Türkiye")]
+    x = Extractor(Gazetteer(places)).extract(doc(
+        "Prime Minister Sofia Santoso said Ankara would host the talks. Sofia welcomed the news."))
+    found = labels(x)
+    assert found.get("Sofia Santoso") is T.Person and found.get("Sofia") is T.Place, found
+
+
 def test_a_titled_name_skipped_by_ner_keeps_every_word(extractor):
     text = "Trade Minister Seo-yeon Kavelor said the plant would open in Ankara."
     people = [e.label for e in extractor.extract(doc(text)).entities.values() if e.type is T.Person]

@@ -193,3 +193,24 @@ def test_a_graph_an_interrupted_ingest_left_without_metadata_is_reported_and_rem
     assert cli("validate").exit_code == 0
     with open_store(store) as s:
         assert s.query(f"ASK {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}") is False
+
+
+_VISIT_NEWS = "Prime Minister Anna Kovacs' visit to Egypt on 3 March 2026 opened a new chapter for Poland and Egypt."
+_SUMMIT_NEWS = "The Egypt-Poland Cairo Summit, held on {day} March 2026 in Cairo, ended with a joint statement."
+
+
+@pytest.mark.parametrize("day, one_event", [(3, True), (9, False)])
+@pytest.mark.parametrize("visit_first", [True, False])
+def test_a_visit_and_a_summit_on_the_same_day_between_the_same_countries_are_one_event(
+        cli, tmp_path, day, one_event, visit_first):
+    visit, summit = tmp_path / "visit.txt", tmp_path / "summit.txt"
+    visit.write_text(_VISIT_NEWS + "\n", encoding="utf-8")
+    summit.write_text(_SUMMIT_NEWS.format(day=day) + "\n", encoding="utf-8")
+    for path in (visit, summit) if visit_first else (summit, visit):
+        assert cli("ingest", path).exit_code == 0
+    events = cli.json("entities", "--type", "Event")
+    assert len(events) == (1 if one_event else 2), events
+    if one_event:
+        assert {s["name"] for s in events[0]["sources"]} == {"visit.txt", "summit.txt"}
+        people = {e["label"] for e in cli.json("entities", "--type", "Person", "--involving", "Egypt-Poland Cairo Summit")}
+        assert people == {"Anna Kovacs"}
