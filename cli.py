@@ -14,15 +14,15 @@ import sys
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from graph import DEFAULT_STORE, EntityType, TiesError, open_graph
-from graph.export import ExportFormat
 from graph.model import EntityDetail, EntitySummary, IngestReport
+from graph.output.export import ExportFormat
 
 app = typer.Typer(
     name="ties",
@@ -55,11 +55,17 @@ settings = _Settings()
 
 @app.callback()
 def _options(
-    store: Annotated[str, typer.Option(
-        "--store", envvar="TIES_STORE", show_default=True,
-        help="The store: a folder (embedded, no server), a SPARQL endpoint (http://HOST:PORT for an Oxigraph "
-             "server, sparql+http://HOST/PATH for one endpoint URL) or an endpoint file (.toml). Credentials come "
-             "from TIES_USER and TIES_PASSWORD, or the INI file TIES_CONFIG names.")] = str(DEFAULT_STORE),
+    store: Annotated[
+        str,
+        typer.Option(
+            "--store",
+            envvar="TIES_STORE",
+            show_default=True,
+            help="The store: a folder (embedded, no server), a SPARQL endpoint (http://HOST:PORT for an Oxigraph "
+            "server, sparql+http://HOST/PATH for one endpoint URL) or an endpoint file (.toml). Credentials come "
+            "from TIES_USER and TIES_PASSWORD, or the INI file TIES_CONFIG names.",
+        ),
+    ] = str(DEFAULT_STORE),
 ) -> None:
     settings.store = store
 
@@ -86,14 +92,19 @@ def opened(write: bool = False, wait: float = 0.0):
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively): .txt .md .html .pdf")],
     max_size: Annotated[float, typer.Option(help="Largest file to read, in MB.", min=0.001)] = 50,
-    gazetteer: Annotated[Optional[list[Path]], typer.Option(exists=True, help="An extra gazetteer file or folder (TSV).")] = None,
+    gazetteer: Annotated[
+        list[Path] | None, typer.Option(exists=True, help="An extra gazetteer file or folder (TSV).")
+    ] = None,
     ner: Annotated[bool, typer.Option(help="Use statistical NER for names the gazetteer lacks.")] = True,
-    jobs: Annotated[int, typer.Option(help="Extraction processes; 0 picks (two for 40 or more new documents).", min=0)] = 0,
+    jobs: Annotated[
+        int, typer.Option(help="Extraction processes; 0 picks (two for 40 or more new documents).", min=0)
+    ] = 0,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another writer to finish.", min=0)] = 0,
 ) -> None:
     """Read documents and add what they state to the graph; one line per file."""
     failed = 0
     with opened(write=True, wait=wait) as g, _progress() as progress:
+
         def on_report(r: IngestReport) -> None:
             nonlocal failed
             progress.advance()
@@ -105,10 +116,19 @@ def ingest(
             elif r.status == "incomplete":
                 err.print(f"incomplete {r.error}", markup=False, highlight=False)
             else:
-                out.print(f"{r.status:<10} {r.path}  ({r.entities} entities, {r.ties} ties)", markup=False,
-                          highlight=False)
-        reports = g.ingest(paths, max_bytes=int(max_size * 1e6), use_ner=ner, gazetteers=gazetteer,
-                           jobs=jobs or None, on_report=on_report, on_total=progress.start)
+                out.print(
+                    f"{r.status:<10} {r.path}  ({r.entities} entities, {r.ties} ties)", markup=False, highlight=False
+                )
+
+        reports = g.ingest(
+            paths,
+            max_bytes=int(max_size * 1e6),
+            use_ner=ner,
+            gazetteers=gazetteer,
+            jobs=jobs or None,
+            on_report=on_report,
+            on_total=progress.start,
+        )
     done = sum(1 for r in reports if r.status in ("added", "replaced"))
     same = sum(1 for r in reports if r.status == "unchanged")
     err.print(f"{done} ingested, {same} unchanged, {failed} failed", highlight=False)
@@ -163,8 +183,8 @@ def _print_entities(items: list[EntitySummary], fmt: Format) -> None:
 
 @app.command()
 def entities(
-    type: Annotated[Optional[EntityType], typer.Option("--type", help="Only entities of this type.")] = None,
-    involving: Annotated[Optional[str], typer.Option(help="Only entities tied to NAME, in either direction.")] = None,
+    type: Annotated[EntityType | None, typer.Option("--type", help="Only entities of this type.")] = None,
+    involving: Annotated[str | None, typer.Option(help="Only entities tied to NAME, in either direction.")] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """List entities, optionally of one type and tied to another entity."""
@@ -175,7 +195,7 @@ def entities(
 
 def _shortcut(kind: EntityType):
     def command(
-        involving: Annotated[Optional[str], typer.Option(help="Only those tied to NAME.")] = None,
+        involving: Annotated[str | None, typer.Option(help="Only those tied to NAME.")] = None,
         format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     ) -> None:
         entities(kind, involving, format)
@@ -197,8 +217,11 @@ def _print_detail(d: EntityDetail, fmt: DetailFormat) -> None:
         out.print("also: " + ", ".join(d.aliases), markup=False, highlight=False)
     if d.wikidata:
         out.print(f"wikidata: {d.wikidata}", highlight=False)
-    out.print("sources: " + ", ".join(f"{s.name}" + (f" ({s.title})" if s.title else "") for s in d.sources),
-              markup=False, highlight=False)
+    out.print(
+        "sources: " + ", ".join(f"{s.name}" + (f" ({s.title})" if s.title else "") for s in d.sources),
+        markup=False,
+        highlight=False,
+    )
     current = None
     for r in d.relations:
         heading = r.relation if r.direction == "out" else f"{r.relation} (inverse)"
@@ -208,8 +231,11 @@ def _print_detail(d: EntityDetail, fmt: DetailFormat) -> None:
         out.print(f"  {r.other.label} ({r.other.type.value})", markup=False, highlight=False)
         for ev in r.evidence:
             sentence = " ".join(ev["sentence"].split())
-            out.print(f"    {ev['source']} [{ev['start']}:{ev['end']}] {ev['method']}: {sentence}", markup=False,
-                      highlight=False)
+            out.print(
+                f"    {ev['source']} [{ev['start']}:{ev['end']}] {ev['method']}: {sentence}",
+                markup=False,
+                highlight=False,
+            )
 
 
 @app.command()
@@ -225,11 +251,15 @@ def show(
 
 @app.command()
 def sparql(
-    query: Annotated[Optional[str], typer.Argument(help="The query (prefixes ties:, ent:, rdfs:, skos:, ... predeclared).")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", exists=True, dir_okay=False, help="Read the query from a file.")] = None,
+    query: Annotated[
+        str | None, typer.Argument(help="The query (prefixes ties:, ent:, rdfs:, skos:, ... predeclared).")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", exists=True, dir_okay=False, help="Read the query from a file.")
+    ] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format for SELECT and ASK.")] = Format.table,
     update: Annotated[bool, typer.Option(help="Allow SPARQL updates (they change the store).")] = False,
-    timeout: Annotated[Optional[float], typer.Option(help="Stop the query after this many seconds.", min=0.1)] = None,
+    timeout: Annotated[float | None, typer.Option(help="Stop the query after this many seconds.", min=0.1)] = None,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over all documents' graphs."""
     if (query is None) == (file is None):
@@ -263,8 +293,10 @@ def _print_sparql(result, fmt: Format) -> None:
 
 @app.command()
 def facts(
-    about: Annotated[Optional[str], typer.Option(help="Only figures about NAME.")] = None,
-    between: Annotated[Optional[tuple[str, str]], typer.Option(help="Only figures about both A and B.", metavar="A B")] = None,
+    about: Annotated[str | None, typer.Option(help="Only figures about NAME.")] = None,
+    between: Annotated[
+        tuple[str, str] | None, typer.Option(help="Only figures about both A and B.", metavar="A B")
+    ] = None,
     format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
 ) -> None:
     """Figures the documents give (trade, investment, contract values, targets), each with its
@@ -277,15 +309,23 @@ def facts(
     table = Table("measure", "value", "unit", "time", "status", "about", "source", "disagrees with")
     for f in items:
         others = ", ".join(f"{c['source']} ({c['value']:,.0f})" for c in f["conflicts_with"])
-        table.add_row(f["measure"], f"{f['value']:,.0f}", f["unit"], f["time"] or "", f["status"],
-                      ", ".join(f["subjects"]), f["source"]["name"], others)
+        table.add_row(
+            f["measure"],
+            f"{f['value']:,.0f}",
+            f["unit"],
+            f["time"] or "",
+            f["status"],
+            ", ".join(f["subjects"]),
+            f["source"]["name"],
+            others,
+        )
     out.print(table)
 
 
 @app.command()
 def timeline(
     a: Annotated[str, typer.Argument(help="An entity, usually a country.")],
-    b: Annotated[Optional[str], typer.Argument(help="A second entity: only what involves both.")] = None,
+    b: Annotated[str | None, typer.Argument(help="A second entity: only what involves both.")] = None,
     format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
 ) -> None:
     """The dated events, agreements, projects and relations involving A (and B), in order, with sources."""
@@ -302,7 +342,9 @@ def timeline(
 
 
 @app.command()
-def stats(format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table) -> None:
+def stats(
+    format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
+) -> None:
     """Counts: documents, entities by type, relations, evidence, quads."""
     with opened() as g:
         figures = g.stats()
@@ -318,7 +360,9 @@ def stats(format: Annotated[DetailFormat, typer.Option("--format", help="Output 
 
 
 @app.command()
-def documents(format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table) -> None:
+def documents(
+    format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
+) -> None:
     """The documents in the store, with their titles and hashes."""
     with opened() as g:
         docs = g.documents()
@@ -332,7 +376,9 @@ def documents(format: Annotated[DetailFormat, typer.Option("--format", help="Out
 
 
 @app.command()
-def remove(name: Annotated[str, typer.Argument(help="The document's file name, as `ties documents` lists it.")]) -> None:
+def remove(
+    name: Annotated[str, typer.Argument(help="The document's file name, as `ties documents` lists it.")],
+) -> None:
     """Remove one document and every fact only it asserted."""
     with opened(write=True) as g:
         removed = g.remove(name)
@@ -358,7 +404,9 @@ def validate() -> None:
 @app.command()
 def export(
     format: Annotated[ExportFormat, typer.Argument(help="graphml, gexf, csv, trig, nquads, turtle or jsonld.")],
-    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="The file to write (csv writes OUT.nodes.csv and OUT.edges.csv).")],
+    out_path: Annotated[
+        Path, typer.Argument(metavar="OUT", help="The file to write (csv writes OUT.nodes.csv and OUT.edges.csv).")
+    ],
 ) -> None:
     """Write the graph for Gephi (graphml, gexf), spreadsheets (csv) or RDF tools."""
     with opened() as g:
@@ -369,8 +417,12 @@ def export(
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Folder with entities.jsonl and questions.jsonl.")],
-    documents: Annotated[Optional[Path], typer.Option(exists=True, help="The documents (default: the GOLD folder).")] = None,
+    gold: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, help="Folder with entities.jsonl and questions.jsonl.")
+    ],
+    documents: Annotated[
+        Path | None, typer.Option(exists=True, help="The documents (default: the GOLD folder).")
+    ] = None,
     verbose: Annotated[bool, typer.Option(help="List every miss, extra and imperfect answer.")] = False,
     format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
 ) -> None:
@@ -385,16 +437,25 @@ def evaluate(
         print(json.dumps(result.__dict__, ensure_ascii=False, indent=2))
         return
     if verbose:
-        for title, items in (("missed", result.missed), ("extra", result.extra), ("wrong type", result.wrong_type),
-                             ("duplicates", result.duplicates), ("files that failed", result.failed_files)):
+        for title, items in (
+            ("missed", result.missed),
+            ("extra", result.extra),
+            ("wrong type", result.wrong_type),
+            ("duplicates", result.duplicates),
+            ("files that failed", result.failed_files),
+        ):
             out.print(f"## {title}", highlight=False)
             for item in items:
                 out.print(f"  {item}", markup=False, highlight=False)
         out.print("## questions", highlight=False)
         for q in result.questions:
             if q["recall"] < 1 or q["precision"] < 1:
-                out.print(f"  {q['id']}: {q['ask']}  recall={q['recall']:.2f} precision={q['precision']:.2f}\n"
-                          f"      expected: {q['expected']}\n      returned: {q['returned']}", markup=False, highlight=False)
+                out.print(
+                    f"  {q['id']}: {q['ask']}  recall={q['recall']:.2f} precision={q['precision']:.2f}\n"
+                    f"      expected: {q['expected']}\n      returned: {q['returned']}",
+                    markup=False,
+                    highlight=False,
+                )
     out.print(result.summary(), markup=False, highlight=False)
     out.print(f"recall by type: {result.recall_by_type}", markup=False, highlight=False)
 
@@ -403,15 +464,20 @@ def evaluate(
 def benchmark(
     docs: Annotated[int, typer.Option(help="Synthetic documents to generate and ingest.", min=5)] = 2000,
     scale: Annotated[bool, typer.Option(help="The scale run: 20,000 documents (over a million quads).")] = False,
-    export_only: Annotated[bool, typer.Option(
-        "--export-only", help="Measure only the network view and GraphML export, on documents ingested without "
-                              "NER (quicker: --docs 44000 gives a graph of about 100,000 nodes).")] = False,
+    export_only: Annotated[
+        bool,
+        typer.Option(
+            "--export-only",
+            help="Measure only the network view and GraphML export, on documents ingested without "
+            "NER (quicker: --docs 44000 gives a graph of about 100,000 nodes).",
+        ),
+    ] = False,
     jobs: Annotated[int, typer.Option(help="Processes for ties and for the spaCy baseline alike.", min=1)] = 2,
-    workdir: Annotated[Optional[Path], typer.Option(file_okay=False, help="Keep the corpus and stores here.")] = None,
+    workdir: Annotated[Path | None, typer.Option(file_okay=False, help="Keep the corpus and stores here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure and ratio as JSON.")] = False,
 ) -> None:
     """Measure ingest, storing, lookups and export against the engines underneath, in one run."""
-    from graph.benchmark import format_table, run_benchmark, run_export_benchmark
+    from graph.tools.benchmark import format_table, run_benchmark, run_export_benchmark
 
     run = run_export_benchmark if export_only else run_benchmark
     try:
@@ -423,14 +489,20 @@ def benchmark(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="The address to listen on; the default answers this machine only.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="The address to listen on; the default answers this machine only.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The port to listen on.", min=0, max=65535)] = 8000,
-    allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL updates at /update (they change the store).")] = False,
-    cors: Annotated[bool, typer.Option("--cors", help="Let pages of other sites (YASGUI in a browser) read the answers.")] = False,
+    allow_update: Annotated[
+        bool, typer.Option("--allow-update", help="Accept SPARQL updates at /update (they change the store).")
+    ] = False,
+    cors: Annotated[
+        bool, typer.Option("--cors", help="Let pages of other sites (YASGUI in a browser) read the answers.")
+    ] = False,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint at /sparql (JSON, XML, CSV, TSV; Turtle, N-Triples),
     with a query page at /. Read-only unless --allow-update; Ctrl-C stops it."""
-    from graph.server import serve as run_server
+    from graph.serve.server import serve as run_server
 
     try:
         run_server(settings.store, host=host, port=port, allow_update=allow_update, cors=cors)

@@ -1,9 +1,9 @@
 """ties: a knowledge graph of bilateral ties between countries, built from
 documents, with every fact traced to the sentence that states it."""
 
-from .api import DEFAULT_STORE, TiesGraph, evaluate, open_graph
-from .errors import TiesError
-from .vocab import EntityType, Relation
+from graph.api import DEFAULT_STORE, TiesGraph, evaluate, open_graph
+from graph.errors import TiesError
+from graph.vocab import EntityType, Relation
 
 __all__ = ["open_graph", "evaluate", "TiesGraph", "DEFAULT_STORE", "EntityType", "Relation", "TiesError"]
 __version__ = "0.1.0"

@@ -1,13 +1,13 @@
 """The library's front door, for notebooks and scripts::
 
-    import graph
-    with graph.open_graph("my-store") as g:
-        g.ingest(["articles/"])
-        g.entities(type="Project", involving="Hyundai Rotem")
-        g.show("KEPCO").relations
-        g.sparql("SELECT ?s WHERE { GRAPH ?g { ?s a ties:Firm } }").rows
-        g.network()                      # a networkx.MultiDiGraph
-        g.export("graphml", "ties.graphml")
+import graph
+with graph.open_graph("my-store") as g:
+    g.ingest(["articles/"])
+    g.entities(type="Project", involving="Hyundai Rotem")
+    g.show("KEPCO").relations
+    g.sparql("SELECT ?s WHERE { GRAPH ?g { ?s a ties:Firm } }").rows
+    g.network()                      # a networkx.MultiDiGraph
+    g.export("graphml", "ties.graphml")
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import export as _export
-from . import ingest as _ingest
-from . import queries, timeline
-from .documents import DEFAULT_MAX_BYTES
-from .model import EntityDetail, EntitySummary, IngestReport
-from .network import network
-from .store import Store, open_store
-from .validate import ValidationReport, validate
-from .vocab import EntityType
+import graph.query as queries
+from graph.ingest import run as _ingest
+from graph.model import EntityDetail, EntitySummary, IngestReport
+from graph.output import export as _export
+from graph.output.network import network
+from graph.read.files import DEFAULT_MAX_BYTES
+from graph.store import Store, open_store
+from graph.validate import ValidationReport, validate
+from graph.vocab import EntityType
 
 __all__ = ["DEFAULT_STORE", "TiesGraph", "open_graph", "evaluate"]
 
@@ -35,11 +35,20 @@ class TiesGraph:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def ingest(self, paths: list[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, use_ner: bool = True,
-               gazetteers: list[Path] | None = None, jobs: int | None = None, **callbacks) -> list[IngestReport]:
+    def ingest(
+        self,
+        paths: list[str | Path],
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        use_ner: bool = True,
+        gazetteers: list[Path] | None = None,
+        jobs: int | None = None,
+        **callbacks,
+    ) -> list[IngestReport]:
         extractor = _ingest.default_extractor(gazetteers, use_ner=use_ner)
-        return _ingest.ingest(self.store, [Path(p) for p in paths], extractor, max_bytes=max_bytes, jobs=jobs,
-                              **callbacks)
+        return _ingest.ingest(
+            self.store, [Path(p) for p in paths], extractor, max_bytes=max_bytes, jobs=jobs, **callbacks
+        )
 
     def entities(self, type: EntityType | str | None = None, involving: str | None = None) -> list[EntitySummary]:
         kind = EntityType(type) if type else None
@@ -53,11 +62,11 @@ class TiesGraph:
 
     def facts(self, about: str | None = None, between: tuple[str, str] | None = None) -> list[dict]:
         """Figures (trade volumes, contract values, ...) with their sources; disagreeing ones flagged."""
-        return timeline.facts(self.store, about=about, between=between)
+        return queries.facts(self.store, about=about, between=between)
 
     def timeline(self, a: str, b: str | None = None) -> list[dict]:
         """The dated events, agreements, projects and relations involving A (and B), in order."""
-        return timeline.timeline(self.store, a, b)
+        return queries.timeline(self.store, a, b)
 
     def network(self) -> nx.MultiDiGraph:
         return network(self.store)
@@ -80,7 +89,7 @@ class TiesGraph:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "TiesGraph":
+    def __enter__(self) -> TiesGraph:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -90,7 +99,7 @@ class TiesGraph:
 def evaluate(gold: str | Path, documents: str | Path | None = None, *, use_ner: bool = True):
     """Measure extraction on DOCUMENTS (default: the gold folder itself) against
     the gold files in GOLD; uses a temporary store."""
-    from .evaluation import evaluate as _evaluate
+    from graph.evaluation import evaluate as _evaluate
 
     gold = Path(gold)
     return _evaluate(gold, Path(documents) if documents else gold, _ingest.default_extractor(use_ner=use_ner))

@@ -18,13 +18,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataFileError, NameLookupError
-from .extract import Extractor
-from .ingest import ingest
-from .names import match_key
-from .queries import entities, show
-from .store import open_store
-from .vocab import EntityType
+from graph.errors import DataFileError, NameLookupError
+from graph.extract.pipeline import Extractor
+from graph.ingest.run import ingest
+from graph.names import match_key
+from graph.query.lookups import entities, show
+from graph.store import open_store
+from graph.vocab import EntityType
 
 __all__ = ["Evaluation", "evaluate"]
 
@@ -47,11 +47,13 @@ class Evaluation:
 
     def summary(self) -> str:
         perfect = sum(1 for q in self.questions if q["recall"] == 1 and q["precision"] == 1)
-        return (f"entities: precision {self.entity_precision:.2f} recall {self.entity_recall:.2f} "
-                f"F1 {self.entity_f1:.2f} (missed {len(self.missed)}, extra {len(self.extra)}, "
-                f"duplicates {len(self.duplicates)}, wrong type {len(self.wrong_type)})\n"
-                f"questions: recall {self.question_recall:.2f} precision {self.question_precision:.2f} "
-                f"({perfect}/{len(self.questions)} perfect)")
+        return (
+            f"entities: precision {self.entity_precision:.2f} recall {self.entity_recall:.2f} "
+            f"F1 {self.entity_f1:.2f} (missed {len(self.missed)}, extra {len(self.extra)}, "
+            f"duplicates {len(self.duplicates)}, wrong type {len(self.wrong_type)})\n"
+            f"questions: recall {self.question_recall:.2f} precision {self.question_precision:.2f} "
+            f"({perfect}/{len(self.questions)} perfect)"
+        )
 
 
 def _names(item: dict) -> set[str]:
@@ -109,8 +111,14 @@ def _score_entities(predicted: list[dict], gold: list[dict]) -> Evaluation:
         counts[1] += 1
         counts[0] += i in matched
     return Evaluation(
-        documents=0, entity_precision=precision, entity_recall=recall, entity_f1=f1, duplicates=dups,
-        wrong_type=wrong, extra=extra, missed=[f"{gold[i]['type']}: {gold[i]['name']}" for i in required if i not in matched],
+        documents=0,
+        entity_precision=precision,
+        entity_recall=recall,
+        entity_f1=f1,
+        duplicates=dups,
+        wrong_type=wrong,
+        extra=extra,
+        missed=[f"{gold[i]['type']}: {gold[i]['name']}" for i in required if i not in matched],
         recall_by_type={t: f"{a}/{b}" for t, (a, b) in sorted(by_type.items())},
     )
 
@@ -140,8 +148,16 @@ def _score_questions(store, questions: list[dict], gold: list[dict], result: Eva
                 precision = good / counted if counted else float(not answers)
         except NameLookupError as exc:
             returned, recall, precision = [f"error: {exc}"], 0.0, 0.0
-        result.questions.append({"id": q.get("id"), "ask": q.get("ask"), "recall": recall, "precision": precision,
-                                 "expected": q["answers"], "returned": returned})
+        result.questions.append(
+            {
+                "id": q.get("id"),
+                "ask": q.get("ask"),
+                "recall": recall,
+                "precision": precision,
+                "expected": q["answers"],
+                "returned": returned,
+            }
+        )
     n = len(result.questions) or 1
     result.question_recall = sum(q["recall"] for q in result.questions) / n
     result.question_precision = sum(q["precision"] for q in result.questions) / n

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .vocab import EntityType, Relation
+from graph.vocab import EntityType, Relation
 
 __all__ = [
     "DocumentMeta",

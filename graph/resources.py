@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import DataFileError
+from graph.errors import DataFileError
 
 __all__ = ["ontology_path", "gazetteer_dir"]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .errors import DataFileError, ValidationRunError
-from .resources import ontology_path
-from .store import INCOMPLETE_DOCUMENTS, Store
+from graph.errors import DataFileError, ValidationRunError
+from graph.resources import ontology_path
+from graph.store import INCOMPLETE_DOCUMENTS, Store
 
 __all__ = ["ValidationReport", "validate"]
 
@@ -33,8 +33,9 @@ def validate(store: Store) -> ValidationReport:
         raise ValidationRunError(f"cannot parse ontology.ttl ({exc.__class__.__name__}: {exc}); fix the file") from exc
     data = _union(store)
     try:
-        conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=shapes, inference="none",
-                                             advanced=True, allow_warnings=True)
+        conforms, _, text = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        )
     except Exception as exc:  # pySHACL's own failures: report them as "could not run"
         raise ValidationRunError(f"pySHACL could not run ({exc.__class__.__name__}: {exc})") from exc
     problems = _span_problems(store) + _orphan_graphs(store)
@@ -52,8 +53,11 @@ def _union(store: Store):
 
 
 def _orphan_graphs(store: Store) -> list[str]:
-    return [f"{r['g']}: a graph of facts with no document (no file name in the metadata graph); an ingest was "
-            "interrupted: run `ties ingest` again, which removes it" for r in store.select(INCOMPLETE_DOCUMENTS)]
+    return [
+        f"{r['g']}: a graph of facts with no document (no file name in the metadata graph); an ingest was "
+        "interrupted: run `ties ingest` again, which removes it"
+        for r in store.select(INCOMPLETE_DOCUMENTS)
+    ]
 
 
 def _span_problems(store: Store) -> list[str]:
@@ -68,6 +72,8 @@ def _span_problems(store: Store) -> list[str]:
         text = texts.get(r["g"])
         if text is None:
             problems.append(f"{r['ev']}: its document has no stored text")
-        elif text[r["start"]:r["end"]] != r["sentence"]:
-            problems.append(f"{r['ev']}: offsets {r['start']}..{r['end']} no longer slice its sentence from the stored text")
+        elif text[r["start"] : r["end"]] != r["sentence"]:
+            problems.append(
+                f"{r['ev']}: offsets {r['start']}..{r['end']} no longer slice its sentence from the stored text"
+            )
     return problems

@@ -3,34 +3,12 @@ session, and the CLI called the way a user calls it."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "samples"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-class Cli:
-    """Runs `ties --store STORE ...` in-process through typer's CliRunner."""
-
-    def __init__(self, store: Path) -> None:
-        self.store = store
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str):
-        return self.runner.invoke(app, ["--store", str(self.store), *map(str, args)])
-
-    def json(self, *args: str):
-        result = self(*args, "--format", "json")
-        assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)
+from tests.helpers import SAMPLES, SHARED_CORPUS, Cli
 
 
 @pytest.fixture
@@ -71,35 +49,6 @@ def corpus_store(tmp_path_factory) -> Path:
 @pytest.fixture
 def corpus(corpus_store: Path) -> Cli:
     return Cli(corpus_store)
-
-
-def write_pdf(path: Path, lines: list[str], title: str | None = None) -> Path:
-    """A small one-page PDF with a real text layer (Helvetica, WinAnsi)."""
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    content = "BT /F1 11 Tf 72 760 Td 14 TL " + " ".join(f"({esc(line)}) Tj T*" for line in lines) + " ET"
-    stream = content.encode("cp1252")
-    info = f"<< /Title ({esc(title)}) >>" if title else "<< >>"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        info.encode("cp1252"),
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 import typer.main
 
 from cli import app
-from tests.conftest import ROOT, SAMPLES
+from tests.helpers import ROOT, SAMPLES
 
 COMMANDS = sorted(c.name for c in typer.main.get_command(app).commands.values())
 
@@ -44,8 +44,19 @@ def test_entities_json_follows_the_contract(samples):
     assert items
     for item in items:
         assert {"id", "label", "type", "aliases", "sources"} <= item.keys()
-        assert item["type"] in {"Country", "Firm", "GovernmentBody", "InternationalOrganization",
-                                "ResearchOrganization", "Person", "Project", "Agreement", "Event", "Product", "Place"}
+        assert item["type"] in {
+            "Country",
+            "Firm",
+            "GovernmentBody",
+            "InternationalOrganization",
+            "ResearchOrganization",
+            "Person",
+            "Project",
+            "Agreement",
+            "Event",
+            "Product",
+            "Place",
+        }
         assert isinstance(item["aliases"], list) and item["sources"]
         assert all({"name", "id", "title"} <= s.keys() for s in item["sources"])
         assert all((SAMPLES / s["name"]).exists() for s in item["sources"])
@@ -75,14 +86,19 @@ def test_show_finds_a_name_whatever_its_accents_and_case(samples):
 
 def test_show_gives_evidence_that_slices_the_stored_text(samples):
     detail = samples.json("show", "Hyundai Rotem")
-    texts = {r["name"]: r["text"] for r in samples.json(
-        "sparql", "SELECT ?name ?text WHERE { GRAPH ?d { ?d ties:text ?text } "
-                  "GRAPH <https://w3id.org/ties/graph/metadata> { ?d ties:fileName ?name } }")}
+    texts = {
+        r["name"]: r["text"]
+        for r in samples.json(
+            "sparql",
+            "SELECT ?name ?text WHERE { GRAPH ?d { ?d ties:text ?text } "
+            "GRAPH <https://w3id.org/ties/graph/metadata> { ?d ties:fileName ?name } }",
+        )
+    }
     evidence = [ev for r in detail["relations"] for ev in r["evidence"]]
     assert evidence
     for ev in evidence:
         assert {"source", "sentence", "start", "end"} <= ev.keys()
-        assert texts[ev["source"]][ev["start"]:ev["end"]] == ev["sentence"]
+        assert texts[ev["source"]][ev["start"] : ev["end"]] == ev["sentence"]
 
 
 def test_unknown_name_exits_1_with_the_closest_names(samples):
@@ -113,12 +129,15 @@ def test_malformed_sparql_exits_nonzero_with_one_line(samples):
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("query,expect", [
-    ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ties:Firm } }", '"n"'),
-    ("ASK { GRAPH ?g { ?s a ties:Country } }", "true"),
-    ("CONSTRUCT { ?s a ties:Firm } WHERE { GRAPH ?g { ?s a ties:Firm } } LIMIT 2", "ontology#Firm"),
-    ("DESCRIBE <https://w3id.org/ties/entity/Country/T%C3%BCrkiye>", "Türkiye"),
-])
+@pytest.mark.parametrize(
+    "query,expect",
+    [
+        ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ties:Firm } }", '"n"'),
+        ("ASK { GRAPH ?g { ?s a ties:Country } }", "true"),
+        ("CONSTRUCT { ?s a ties:Firm } WHERE { GRAPH ?g { ?s a ties:Firm } } LIMIT 2", "ontology#Firm"),
+        ("DESCRIBE <https://w3id.org/ties/entity/Country/T%C3%BCrkiye>", "Türkiye"),
+    ],
+)
 def test_sparql_query_forms(samples, query, expect):
     result = samples("sparql", query, "--format", "json")
     assert result.exit_code == 0, result.output
@@ -157,8 +176,10 @@ def test_graphml_export_opens_in_networkx_with_labels_and_unique_edge_ids(sample
     assert len(edge_ids) == len(set(edge_ids))
 
 
-@pytest.mark.parametrize("fmt,suffix", [("gexf", "gexf"), ("trig", "trig"), ("nquads", "nq"), ("turtle", "ttl"),
-                                        ("jsonld", "jsonld"), ("csv", "csv")])
+@pytest.mark.parametrize(
+    "fmt,suffix",
+    [("gexf", "gexf"), ("trig", "trig"), ("nquads", "nq"), ("turtle", "ttl"), ("jsonld", "jsonld"), ("csv", "csv")],
+)
 def test_other_exports_write_readable_files(samples, tmp_path, fmt, suffix):
     out = tmp_path / f"ties.{suffix}"
     result = samples("export", fmt, out)
@@ -207,11 +228,19 @@ def test_installed_entry_point_ingests_and_answers(tmp_path):
     ties = installed_ties()
     assert ties, "the `ties` console script is not installed"
     store = tmp_path / "store"
-    run = subprocess.run([ties, "--store", store, "ingest", SAMPLES / "altay_hyundai_rotem.txt"],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [ties, "--store", store, "ingest", SAMPLES / "altay_hyundai_rotem.txt"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
-    run = subprocess.run([ties, "--store", store, "projects", "--involving", "Hyundai Rotem", "--format", "json"],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [ties, "--store", store, "projects", "--involving", "Hyundai Rotem", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0 and "Altay" in {p["label"] for p in json.loads(run.stdout)}
     bad = subprocess.run([ties, "--store", store, "show", "Nonexistent Thing"], capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
@@ -229,14 +258,24 @@ def test_store_can_come_from_the_environment(tmp_path):
 def test_a_second_writer_through_the_cli_gets_one_line_not_a_traceback(tmp_path):
     store = tmp_path / "store"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import time; from graph.store import open_store; "
-         f"s = open_store({str(store)!r}, write=True); print('ready', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import time; from graph.store import open_store; "
+            f"s = open_store({str(store)!r}, write=True); print('ready', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         (tmp_path / "a.txt").write_text("KEPCO signed a contract with ENEC.\n")
-        run = subprocess.run([installed_ties(), "--store", store, "ingest", tmp_path / "a.txt"],
-                             capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [installed_ties(), "--store", store, "ingest", tmp_path / "a.txt"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         holder.kill()
         holder.wait()
@@ -247,8 +286,10 @@ def test_facts_and_timeline_through_the_cli_on_project_documents(cli):
     assert cli("ingest", ROOT / "data" / "facts").exit_code == 0
     figures = cli.json("facts", "--about", "Vietnam")
     assert any(f["conflicts_with"] for f in figures)
-    assert all({"measure", "value", "unit", "time", "subjects", "source", "sentence", "conflicts_with"} <= f.keys()
-               for f in figures)
+    assert all(
+        {"measure", "value", "unit", "time", "subjects", "source", "sentence", "conflicts_with"} <= f.keys()
+        for f in figures
+    )
     items = cli.json("timeline", "Vietnam")
     assert items and [i["date"] for i in items] == sorted(i["date"] for i in items)
     assert cli("timeline", "Atlantis").exit_code == 1

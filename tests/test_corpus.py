@@ -8,7 +8,7 @@ import io
 import networkx as nx
 
 from graph.store import open_store
-from tests.conftest import SHARED_CORPUS
+from tests.helpers import SHARED_CORPUS
 
 
 def _quads(path) -> list[bytes]:
@@ -51,8 +51,11 @@ def test_graphml_has_a_label_on_every_node(corpus, tmp_path):
 
 
 def test_trade_figures_from_two_sources_are_kept_and_flagged(corpus):
-    trade = [f for f in corpus.json("facts", "--between", "Türkiye", "South Korea")
-             if f["measure"] == "bilateral trade volume"]
+    trade = [
+        f
+        for f in corpus.json("facts", "--between", "Türkiye", "South Korea")
+        if f["measure"] == "bilateral trade volume"
+    ]
     by_value = {f["value"]: f for f in trade}
     assert {12.8e9, 9e9} <= by_value.keys()
     assert by_value[12.8e9]["conflicts_with"] and by_value[9e9]["conflicts_with"]

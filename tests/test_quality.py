@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import graph
-from tests.conftest import ROOT, SAMPLES, SHARED_CORPUS
+from tests.helpers import ROOT, SAMPLES, SHARED_CORPUS
 
 
 def test_samples_against_project_gold():

@@ -2,7 +2,7 @@
 fuzzed text, names and file names, and a store whose data has been damaged.
 
 Everything runs on real parts: the embedded store in temporary folders, real
-files, the CLI in-process (tests.conftest.Cli) and the installed `ties` entry
+files, the CLI in-process (tests.helpers.Cli) and the installed `ties` entry
 point in subprocesses. `TIES_FUZZ_EXAMPLES` sets how many examples each
 hypothesis test tries (default 25)."""
 
@@ -29,19 +29,24 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import graph
+import graph.ingest.run
 from graph.errors import TiesError
-from graph.ingest import default_extractor
-from graph.ingest import ingest as run_ingest
-from graph.queries import entities as query_entities
-from graph.queries import find_entity
+from graph.ingest.run import default_extractor
+from graph.ingest.run import ingest as run_ingest
+from graph.query.lookups import entities as query_entities
+from graph.query.lookups import find_entity
 from graph.store import open_store
 from graph.vocab import DOCUMENT
-from tests.conftest import Cli, write_pdf
+from tests.helpers import Cli, write_pdf
 
 GOOD = "Hyundai Rotem signed a contract with Otokar in Ankara.\n"
 META = "https://w3id.org/ties/graph/metadata"
-FUZZ = settings(max_examples=int(os.environ.get("TIES_FUZZ_EXAMPLES", "25")), deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=int(os.environ.get("TIES_FUZZ_EXAMPLES", "25")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def installed_ties() -> str:
@@ -52,8 +57,9 @@ def installed_ties() -> str:
 
 
 def run_ties(store: Path, *args, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([installed_ties(), "--store", str(store), *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [installed_ties(), "--store", str(store), *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def failed_lines(stderr: str) -> list[str]:
@@ -78,8 +84,10 @@ def sparql_rows(cli: Cli, query: str) -> list[dict]:
 
 
 def stored_texts(cli: Cli) -> dict[str, str]:
-    rows = sparql_rows(cli, "SELECT ?name ?text WHERE { GRAPH ?d { ?d ties:text ?text } "
-                            f"GRAPH <{META}> {{ ?d ties:fileName ?name }} }}")
+    rows = sparql_rows(
+        cli,
+        f"SELECT ?name ?text WHERE {{ GRAPH ?d {{ ?d ties:text ?text }} GRAPH <{META}> {{ ?d ties:fileName ?name }} }}",
+    )
     return {r["name"]: r["text"] for r in rows}
 
 
@@ -143,25 +151,34 @@ BINARIES = {
 }
 
 
-@pytest.mark.parametrize("kind", [
-    "bytes", "gzip", "zip",
-    "sqlite",
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "bytes",
+        "gzip",
+        "zip",
+        "sqlite",
+    ],
+)
 def test_binary_file_named_txt_is_reported_as_binary(cli, docs, kind):
     BINARIES[kind](docs / "binary.txt")
     result = cli("ingest", docs, "--no-ner")
     assert_ingest_outcome(cli, result, {"good.txt"}, {"binary.txt": "binary"})
 
 
-@pytest.mark.parametrize("encoding,text,name", [
-    ("latin-1", "Türkiye and Société Générale signed in Zürich.", "Türkiye"),
-    ("cp1252", "The “Çanakkale” bridge – built by Hyundai Rotem – cost €2.5 billion.", "Hyundai Rotem"),
-    ("utf-16", "Türkiye ve Güney Kore arasında anlaşma imzalandı.", "Türkiye"),
-    ("utf-16-le", "Türkiye and Hyundai Rotem signed a deal in Ankara.", "Türkiye"),
-    ("utf-16-be", "Türkiye and Hyundai Rotem signed a deal in Ankara.", "Türkiye"),
-    ("utf-8-sig", "Türkiye and Hyundai Rotem signed a deal in Ankara.", "Türkiye"),
-    ("cp1254", "Aselsan ile Hyundai Rotem, Türkiye'de ortak üretim için anlaştı; iş ğ ı ş.", "Türkiye"),
-], ids=lambda v: v if v in {"latin-1", "cp1252", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "cp1254"} else "")
+@pytest.mark.parametrize(
+    "encoding,text,name",
+    [
+        ("latin-1", "Türkiye and Société Générale signed in Zürich.", "Türkiye"),
+        ("cp1252", "The “Çanakkale” bridge – built by Hyundai Rotem – cost €2.5 billion.", "Hyundai Rotem"),
+        ("utf-16", "Türkiye ve Güney Kore arasında anlaşma imzalandı.", "Türkiye"),
+        ("utf-16-le", "Türkiye and Hyundai Rotem signed a deal in Ankara.", "Türkiye"),
+        ("utf-16-be", "Türkiye and Hyundai Rotem signed a deal in Ankara.", "Türkiye"),
+        ("utf-8-sig", "Türkiye and Hyundai Rotem signed a deal in Ankara.", "Türkiye"),
+        ("cp1254", "Aselsan ile Hyundai Rotem, Türkiye'de ortak üretim için anlaştı; iş ğ ı ş.", "Türkiye"),
+    ],
+    ids=lambda v: v if v in {"latin-1", "cp1252", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "cp1254"} else "",
+)
 def test_legacy_encoded_text_is_read_correctly(cli, docs, encoding, text, name):
     (docs / "legacy.txt").write_bytes(text.encode(encoding))
     result = cli("ingest", docs, "--no-ner")
@@ -171,10 +188,14 @@ def test_legacy_encoded_text_is_read_correctly(cli, docs, encoding, text, name):
     assert "legacy.txt" in {s["name"] for s in detail["sources"]}
 
 
-@pytest.mark.parametrize("name,data", [
-    ("odd-length-utf16.txt", "Hyundai Rotem signed a contract with Otokar.".encode("utf-16-le") + b"x"),
-    ("truncated-surrogate.txt", b"\xff\xfe" + "KEPCO and ENEC".encode("utf-16-le") + b"\x3d\xd8"),
-], ids=["odd-length", "lone-surrogate"])
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("odd-length-utf16.txt", "Hyundai Rotem signed a contract with Otokar.".encode("utf-16-le") + b"x"),
+        ("truncated-surrogate.txt", b"\xff\xfe" + "KEPCO and ENEC".encode("utf-16-le") + b"\x3d\xd8"),
+    ],
+    ids=["odd-length", "lone-surrogate"],
+)
 def test_broken_utf16_is_reported_not_a_crash(cli, docs, name, data):
     """UTF-16 cut off mid-character (an odd byte count, or a lone surrogate at the end)."""
     (docs / name).write_bytes(data)
@@ -197,8 +218,9 @@ def test_file_over_the_size_limit_is_refused_in_one_line_naming_max_size(cli, do
 
 
 def test_raising_max_size_ingests_a_large_file(cli, docs):
-    filler = "".join(f"The weather on day {i} was mild and the markets were calm as traders waited.\n"
-                     for i in range(64000))  # about 5 MB without names, so extraction stays quick
+    filler = "".join(
+        f"The weather on day {i} was mild and the markets were calm as traders waited.\n" for i in range(64000)
+    )  # about 5 MB without names, so extraction stays quick
     big = docs / "big.txt"
     big.write_text("KEPCO signed a contract with ENEC in Abu Dhabi.\n\n" + filler, encoding="utf-8")
     assert 4.5e6 < big.stat().st_size < 5.5e6
@@ -208,7 +230,9 @@ def test_raising_max_size_ingests_a_large_file(cli, docs):
     assert_ingest_outcome(cli, result, {"good.txt", "big.txt"}, {})
     assert "unchanged" in result.stdout
     assert "big.txt" in {s["name"] for s in cli.json("show", "KEPCO")["sources"]}
-    (row,) = sparql_rows(cli, f"SELECT ?n WHERE {{ GRAPH <{META}> {{ ?d ties:fileName \"big.txt\" ; ties:characters ?n }} }}")
+    (row,) = sparql_rows(
+        cli, f'SELECT ?n WHERE {{ GRAPH <{META}> {{ ?d ties:fileName "big.txt" ; ties:characters ?n }} }}'
+    )
     assert row["n"] == len(big.read_text(encoding="utf-8"))
 
 
@@ -255,7 +279,9 @@ def test_malformed_html_is_ingested_with_its_text(cli, docs):
     (docs / "broken.html").write_text(
         "<p>KEPCO signed <b>a contract</i> with ENEC in Abu Dhabi.<p>Talks went on </div></nav></span> "
         "for 3 < 5 days &bogus; &amp; more<div class=x><p>Hyundai Rotem met Otokar in Ankara.</td></table>"
-        "<![CDATA[ x ]]><?php echo 1 ?><!-- a comment never closed", encoding="utf-8")
+        "<![CDATA[ x ]]><?php echo 1 ?><!-- a comment never closed",
+        encoding="utf-8",
+    )
     result = cli("ingest", docs, "--no-ner")
     assert_ingest_outcome(cli, result, {"good.txt", "broken.html"}, {})
     text = " ".join(stored_texts(cli)["broken.html"].split())
@@ -267,7 +293,9 @@ def test_malformed_html_is_ingested_with_its_text(cli, docs):
 def test_html_table_cells_stay_apart(cli, tmp_path):
     (tmp_path / "table.html").write_text(
         "<table><tr><th>Buyer</th><th>Supplier</th></tr><tr><td>Hyundai Rotem</td><td>Otokar</td></tr></table>"
-        "<p>Both firms met in Ankara.</p>", encoding="utf-8")
+        "<p>Both firms met in Ankara.</p>",
+        encoding="utf-8",
+    )
     result = cli("ingest", tmp_path / "table.html", "--no-ner")
     assert_ingest_outcome(cli, result, {"table.html"}, {})
     text = stored_texts(cli)["table.html"]
@@ -279,7 +307,7 @@ def test_html_table_cells_stay_apart(cli, tmp_path):
 # interpreter may live where that user cannot read, so import first, then drop.
 AS_NOBODY = """
 import os, sys
-import cli, graph.ingest, graph.documents, graph.extract, charset_normalizer, pypdf
+import cli, graph.ingest.run, graph.read.files, graph.extract.pipeline, charset_normalizer, pypdf
 if os.geteuid() == 0:
     os.setgid(65534)
     os.setuid(65534)
@@ -301,8 +329,12 @@ def test_unreadable_file_is_reported_with_a_permission_message():
         secret.write_text("KEPCO signed a contract with ENEC in Abu Dhabi.\n")
         secret.chmod(0o000)
         store = base / "store"
-        run = subprocess.run([sys.executable, "-c", AS_NOBODY, "--store", str(store), "ingest", str(folder), "--no-ner"],
-                             capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            [sys.executable, "-c", AS_NOBODY, "--store", str(store), "ingest", str(folder), "--no-ner"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert "Traceback" not in run.stderr, run.stderr
         assert run.returncode == 1, run.stdout + run.stderr
         (line,) = failed_lines(run.stderr)
@@ -320,8 +352,9 @@ def test_symlink_loops_are_reported_not_followed(cli, docs):
     os.symlink("b.txt", docs / "a.txt")
     os.symlink("self.txt", docs / "self.txt")
     result = cli("ingest", docs, "--no-ner")
-    assert_ingest_outcome(cli, result, {"good.txt"},
-                          {"loop": "link", "a.txt": "link", "b.txt": "link", "self.txt": "link"})
+    assert_ingest_outcome(
+        cli, result, {"good.txt"}, {"loop": "link", "a.txt": "link", "b.txt": "link", "self.txt": "link"}
+    )
 
 
 def test_special_files_named_txt_are_reported_not_read_forever(tmp_path):
@@ -404,8 +437,9 @@ def test_capitalised_text_without_full_stops_ingests_in_bounded_time(tmp_path):
 
 # --- crash safety -----------------------------------------------------------------
 
-FILLER = " ".join(f"The weather on day {j} was mild and the markets were calm as traders waited for news."
-                  for j in range(50))
+FILLER = " ".join(
+    f"The weather on day {j} was mild and the markets were calm as traders waited for news." for j in range(50)
+)
 
 
 def _write_reports(folder: Path, count: int) -> None:
@@ -413,7 +447,8 @@ def _write_reports(folder: Path, count: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         (folder / f"report{i:03d}.txt").write_text(
-            f"Report {i}\n\nHyundai Rotem signed contract {i} with Otokar in Ankara. {FILLER}\n", encoding="utf-8")
+            f"Report {i}\n\nHyundai Rotem signed contract {i} with Otokar in Ankara. {FILLER}\n", encoding="utf-8"
+        )
 
 
 WHOLENESS = {
@@ -440,21 +475,28 @@ WHOLENESS = {
 def _assert_whole(cli: Cli) -> None:
     for problem, query in WHOLENESS.items():
         assert sparql_rows(cli, query) == [], problem
-    per_graph = sparql_rows(cli, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META}>) }} GROUP BY ?g")
+    per_graph = sparql_rows(
+        cli, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META}>) }} GROUP BY ?g"
+    )
     per_meta = sparql_rows(cli, f"SELECT ?d (COUNT(*) AS ?n) WHERE {{ GRAPH <{META}> {{ ?d ?p ?o }} }} GROUP BY ?d")
     assert len({r["n"] for r in per_graph}) <= 1, f"documents of one shape differ in size: {per_graph[:5]}"
     assert len({r["n"] for r in per_meta}) <= 1, f"metadata of one shape differs: {per_meta[:5]}"
 
 
 def test_killed_ingest_leaves_whole_documents_and_a_rerun_completes(tmp_path):
-    total = 3 * graph.ingest._BULK_DOCS  # several commits, so that the kill lands before the last
+    total = 3 * graph.ingest.run.BULK_DOCS  # several commits, so that the kill lands before the last
     folder = tmp_path / "reports"
     _write_reports(folder, total)
     store = tmp_path / "store"
     cli = Cli(store)
     before = 0  # the store does not exist yet
-    child = subprocess.Popen([installed_ties(), "--store", str(store), "ingest", str(folder), "--no-ner"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    child = subprocess.Popen(
+        [installed_ties(), "--store", str(store), "ingest", str(folder), "--no-ner"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     added = 0
     delay = random.uniform(0, 0.3)  # kill somewhere between two commits, or in one
     try:
@@ -492,17 +534,21 @@ def test_killed_ingest_leaves_whole_documents_and_a_rerun_completes(tmp_path):
     assert sum(1 for line in rerun.stdout.splitlines() if line.startswith("unchanged")) == after_kill
     assert sum(1 for line in rerun.stdout.splitlines() if line.startswith("added")) == total - after_kill
     after_rerun = cli.json("stats")["documents"]
-    print(f"\nkill test: documents before={before}, after kill={after_kill} (added lines seen {added}, "
-          f"killed {delay:.2f} s after the 40th), after re-run={after_rerun}")
+    print(
+        f"\nkill test: documents before={before}, after kill={after_kill} (added lines seen {added}, "
+        f"killed {delay:.2f} s after the 40th), after re-run={after_rerun}"
+    )
     assert after_rerun == total
     _assert_whole(cli)
 
 
 # --- concurrent use ----------------------------------------------------------------
 
-HOLD = ("import sys, time; from graph.store import open_store; "
-        "s = open_store(sys.argv[1], write=True); print('ready', flush=True); "
-        "time.sleep(float(sys.argv[2])); s.close(); print('released', flush=True)")
+HOLD = (
+    "import sys, time; from graph.store import open_store; "
+    "s = open_store(sys.argv[1], write=True); print('ready', flush=True); "
+    "time.sleep(float(sys.argv[2])); s.close(); print('released', flush=True)"
+)
 
 
 def _hold_store(store: Path, seconds: float) -> subprocess.Popen:
@@ -544,8 +590,12 @@ def test_a_reader_during_ingest_sees_whole_batches_or_is_told_busy(tmp_path):
     _write_reports(folder, total)
     store = tmp_path / "store"
     cli = Cli(store)
-    child = subprocess.Popen([installed_ties(), "--store", str(store), "ingest", str(folder), "--no-ner"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [installed_ties(), "--store", str(store), "ingest", str(folder), "--no-ner"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines: list[str] = []
     pump = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
     pump.start()
@@ -591,25 +641,44 @@ def test_a_reader_during_ingest_sees_whole_batches_or_is_told_busy(tmp_path):
             assert "busy" in message or (low == 0 and "no store" in message), message
     for run in outside:
         assert "Traceback" not in run.stderr, run.stderr
-        assert run.returncode == 0 or (len(run.stderr.strip().splitlines()) == 1
-                                       and ("busy" in run.stderr or "no store" in run.stderr)), run.stderr
+        assert run.returncode == 0 or (
+            len(run.stderr.strip().splitlines()) == 1 and ("busy" in run.stderr or "no store" in run.stderr)
+        ), run.stderr
     assert finished, "the ingest did not finish in 120 s while readers polled: the writer was starved"
     assert child.returncode == 0, ingest_errors
     assert answers, "no read succeeded while the ingest ran"
     for low, documents, high in answers:
         assert low <= documents <= high + 16, (low, documents, high)
-    print(f"\nreader: {len(answers)} answers, {len(inside) - len(answers)} one-line refusals, "
-          f"{len(outside)} reads from a subprocess")
+    print(
+        f"\nreader: {len(answers)} answers, {len(inside) - len(answers)} one-line refusals, "
+        f"{len(outside)} reads from a subprocess"
+    )
     assert Cli(store).json("stats")["documents"] == total
 
 
 # --- hostile names and queries --------------------------------------------------------
 
 HOSTILE = [
-    "O'Brien", 'say "hi"', "{x} }}{{", "<http://example.org/a>", "a\nb", "# comment",
-    '" } ; DROP ALL ; #', "' } ; DROP ALL ; #", "\"} DELETE WHERE { ?s ?p ?o } #", "a\\b", "\\u0022",
-    "Тürkiye", "Ｔｕｒｋｉｙｅ", "ＨＹＵＮＤＡＩ　ＲＯＴＥＭ", "", "\x00", "\udcff", "good.txt\n",
-    "https://w3id.org/ties/entity/Firm/Hyundai_Rotem", "\u202eTürkiye",
+    "O'Brien",
+    'say "hi"',
+    "{x} }}{{",
+    "<http://example.org/a>",
+    "a\nb",
+    "# comment",
+    '" } ; DROP ALL ; #',
+    "' } ; DROP ALL ; #",
+    '"} DELETE WHERE { ?s ?p ?o } #',
+    "a\\b",
+    "\\u0022",
+    "Тürkiye",
+    "Ｔｕｒｋｉｙｅ",
+    "ＨＹＵＮＤＡＩ　ＲＯＴＥＭ",
+    "",
+    "\x00",
+    "\udcff",
+    "good.txt\n",
+    "https://w3id.org/ties/entity/Firm/Hyundai_Rotem",
+    "\u202eTürkiye",
 ]
 
 
@@ -633,8 +702,11 @@ def hostile_baseline(hostile_store) -> dict:
 @pytest.mark.parametrize("command", ["show", "involving", "remove"])
 def test_hostile_names_fail_in_one_line_and_change_nothing(hostile_store, hostile_baseline, command, name):
     cli = Cli(hostile_store)
-    args = {"show": ["show", "--", name], "involving": ["entities", "--involving", name, "--format", "json"],
-            "remove": ["remove", "--", name]}[command]
+    args = {
+        "show": ["show", "--", name],
+        "involving": ["entities", "--involving", name, "--format", "json"],
+        "remove": ["remove", "--", name],
+    }[command]
     result = cli(*args)
     assert_clean_exit(result)
     assert result.exit_code in (0, 1), result.output
@@ -659,10 +731,15 @@ QUOTED_FIRM = '"Alpha {Beta}" Holding Inc.'
 
 def test_entity_names_with_quotes_and_braces_round_trip(cli, tmp_path):
     gazetteer = tmp_path / "extra.tsv"
-    gazetteer.write_text("label\ttype\taliases\twikidata\tcountry\n"
-                         f"{QUOTED_FIRM}\tFirm\tAlpha Beta Holding|<Gamma> & 'Delta'\t\t\n", encoding="utf-8")
-    (tmp_path / "a.txt").write_text("Alpha Beta Holding signed a contract with Hyundai Rotem in Seoul.\n"
-                                    "O'Neil & Sons Inc. supplies parts to Otokar in Ankara.\n", encoding="utf-8")
+    gazetteer.write_text(
+        f"label\ttype\taliases\twikidata\tcountry\n{QUOTED_FIRM}\tFirm\tAlpha Beta Holding|<Gamma> & 'Delta'\t\t\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.txt").write_text(
+        "Alpha Beta Holding signed a contract with Hyundai Rotem in Seoul.\n"
+        "O'Neil & Sons Inc. supplies parts to Otokar in Ankara.\n",
+        encoding="utf-8",
+    )
     result = cli("ingest", tmp_path / "a.txt", "--no-ner", "--gazetteer", gazetteer)
     assert result.exit_code == 0, result.output
     firms = {e["label"]: e for e in cli.json("entities", "--type", "Firm")}
@@ -678,8 +755,12 @@ def test_entity_names_with_quotes_and_braces_round_trip(cli, tmp_path):
     assert cli("validate").exit_code == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the '... Inc.' rule stops at a quote or brace: '\"Alpha {Beta}\" Holding Inc.' becomes a firm 'Holding Inc.'"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "the '... Inc.' rule stops at a quote or brace: '\"Alpha {Beta}\" Holding Inc.' becomes a firm 'Holding Inc.'"
+    ),
+)
 def test_a_firm_name_with_quotes_and_braces_in_the_text_is_not_cut_to_its_last_words(cli, tmp_path):
     (tmp_path / "a.txt").write_text(f"{QUOTED_FIRM} signed a deal with Hyundai Rotem in Seoul.\n", encoding="utf-8")
     assert cli("ingest", tmp_path / "a.txt", "--no-ner").exit_code == 0
@@ -688,19 +769,22 @@ def test_a_firm_name_with_quotes_and_braces_in_the_text_is_not_cut_to_its_last_w
     assert any("Alpha" in label and "Beta" in label for label in labels), labels
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }",
-    "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "DROP ALL",
-    "CLEAR ALL",
-    "LOAD <http://example.org/data.ttl>",
-    "drop all",
-    "# a comment first\nDROP ALL",
-    "PREFIX x: <urn:x#> DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "DROP ALL ; DROP ALL",
-    "CLEAR GRAPH <https://w3id.org/ties/graph/metadata>",
-    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }",
+        "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "DROP ALL",
+        "CLEAR ALL",
+        "LOAD <http://example.org/data.ttl>",
+        "drop all",
+        "# a comment first\nDROP ALL",
+        "PREFIX x: <urn:x#> DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "DROP ALL ; DROP ALL",
+        "CLEAR GRAPH <https://w3id.org/ties/graph/metadata>",
+        "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ],
+)
 def test_sparql_updates_are_refused_without_the_flag_and_change_nothing(hostile_store, hostile_baseline, update):
     cli = Cli(hostile_store)
     result = cli("sparql", update)
@@ -714,10 +798,47 @@ def test_sparql_updates_are_refused_without_the_flag_and_change_nothing(hostile_
 _PIECES = st.one_of(
     st.text(max_size=60),
     st.text(st.characters(categories=["Cc", "Cf", "Zl", "Zp", "Mn", "Co"]), max_size=6),
-    st.sampled_from(["Hyundai Rotem", "Türkiye", "KEPCO", "ENEC", "Otokar", "Ankara", "South Korea",
-                     " signed a contract with ", " in ", ". ", "\n\n", "\n", "U.S.", " Inc.", "Ministry of Defence",
-                     "President ", "(", ")", '"', "{", "}", "#", "<b>", "</p>", "**", "_", "[3]", "İ", "ı", "ﬁ",
-                     "e\u0301", "\u200b", "\ufeff", "\r\n", "\t", "2024-05-03", "$2.5 billion"]),
+    st.sampled_from(
+        [
+            "Hyundai Rotem",
+            "Türkiye",
+            "KEPCO",
+            "ENEC",
+            "Otokar",
+            "Ankara",
+            "South Korea",
+            " signed a contract with ",
+            " in ",
+            ". ",
+            "\n\n",
+            "\n",
+            "U.S.",
+            " Inc.",
+            "Ministry of Defence",
+            "President ",
+            "(",
+            ")",
+            '"',
+            "{",
+            "}",
+            "#",
+            "<b>",
+            "</p>",
+            "**",
+            "_",
+            "[3]",
+            "İ",
+            "ı",
+            "ﬁ",
+            "e\u0301",
+            "\u200b",
+            "\ufeff",
+            "\r\n",
+            "\t",
+            "2024-05-03",
+            "$2.5 billion",
+        ]
+    ),
     st.builds(lambda c, n: c * n, st.characters(exclude_categories=["Cs"]), st.integers(200, 3000)),
     st.builds(lambda w, n: w * n, st.text(min_size=2, max_size=5), st.integers(50, 400)),
 )
@@ -746,16 +867,20 @@ def test_fuzzed_text_is_ingested_or_reported_and_spans_slice_the_text(text):
                 assert stored["t"] == unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
             for row in g.sparql(_SPANS).rows:
                 assert 0 <= row["start"] <= row["end"] <= len(row["text"])
-                assert row["text"][row["start"]:row["end"]] == row["sentence"]
+                assert row["text"][row["start"] : row["end"]] == row["sentence"]
 
 
 _BYTES = st.one_of(
     st.binary(max_size=3000),
-    st.builds(lambda t, tail: t.encode("utf-16-le") + tail, st.text(max_size=200),
-              st.sampled_from([b"", b"x", b"\x00\xd8", b"\x3d\xd8"])),
+    st.builds(
+        lambda t, tail: t.encode("utf-16-le") + tail,
+        st.text(max_size=200),
+        st.sampled_from([b"", b"x", b"\x00\xd8", b"\x3d\xd8"]),
+    ),
     st.builds(lambda t: b"\xff\xfe" + t.encode("utf-16-le"), st.text(max_size=200)),
-    st.lists(st.sampled_from([b"\x00", b"\x00\x00", b"A", b"\xd8", b"\xdc", b"\xff", b"Hyundai Rotem ", b"\n"]),
-             max_size=400).map(b"".join),
+    st.lists(
+        st.sampled_from([b"\x00", b"\x00\x00", b"A", b"\xd8", b"\xdc", b"\xff", b"Hyundai Rotem ", b"\n"]), max_size=400
+    ).map(b"".join),
 )
 
 
@@ -776,15 +901,16 @@ def test_fuzzed_bytes_are_ingested_or_reported(data):
             (stored,) = g.sparql("SELECT ?t WHERE { GRAPH ?g { ?g ties:text ?t } }").rows
             assert "\x00" not in stored["t"], "binary data was stored as a document's text"
             for row in g.sparql(_SPANS).rows:
-                assert row["text"][row["start"]:row["end"]] == row["sentence"]
+                assert row["text"][row["start"] : row["end"]] == row["sentence"]
 
 
 _NAMES = st.one_of(
     st.text(max_size=40),
     st.text(st.characters(categories=["Cs", "Cc", "Cf", "Co", "Zs", "Mn", "Sk"]), max_size=10),
     st.sampled_from(HOSTILE + ["Hyundai Rotem", "hyundai  rotem", "THE Türkiye", "the", "Türk", "Otokar A.Ş."]),
-    st.lists(st.sampled_from(["Hyundai", "Rotem", "Türkiye", "the", "{", '"', "\\", "'", "#", "\n", "İ", " "]),
-             max_size=8).map("".join),
+    st.lists(
+        st.sampled_from(["Hyundai", "Rotem", "Türkiye", "the", "{", '"', "\\", "'", "#", "\n", "İ", " "]), max_size=8
+    ).map("".join),
 )
 
 
@@ -809,8 +935,9 @@ def test_fuzzed_names_raise_only_ties_errors(names_reader, name):
             assert str(exc) and "\n" not in str(exc)
 
 
-_FILE_STEMS = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="/\x00"), min_size=1, max_size=40) \
-    .filter(lambda s: len((s + ".txt").encode("utf-8")) <= 255)
+_FILE_STEMS = st.text(
+    st.characters(exclude_categories=["Cs"], exclude_characters="/\x00"), min_size=1, max_size=40
+).filter(lambda s: len((s + ".txt").encode("utf-8")) <= 255)
 
 
 @functools.cache
@@ -852,10 +979,14 @@ def ingested(cli, tmp_path) -> Cli:
 
 def test_validate_reports_an_evidence_span_that_no_longer_slices_the_text(ingested):
     (first,) = sparql_rows(ingested, "SELECT ?ev WHERE { GRAPH ?g { ?ev a ties:Evidence } } ORDER BY ?ev LIMIT 1")
-    moved = ingested("sparql", "--update", f"""
-        DELETE {{ GRAPH ?g {{ <{first['ev']}> ties:start ?s }} }}
-        INSERT {{ GRAPH ?g {{ <{first['ev']}> ties:start ?moved }} }}
-        WHERE {{ GRAPH ?g {{ <{first['ev']}> ties:start ?s }} BIND(?s + 1 AS ?moved) }}""")
+    moved = ingested(
+        "sparql",
+        "--update",
+        f"""
+        DELETE {{ GRAPH ?g {{ <{first["ev"]}> ties:start ?s }} }}
+        INSERT {{ GRAPH ?g {{ <{first["ev"]}> ties:start ?moved }} }}
+        WHERE {{ GRAPH ?g {{ <{first["ev"]}> ties:start ?s }} BIND(?s + 1 AS ?moved) }}""",
+    )
     assert moved.exit_code == 0, moved.output
     result = ingested("validate")
     assert result.exit_code == 1, result.output
@@ -874,10 +1005,14 @@ ORPHANS = {
 }
 
 
-@pytest.mark.parametrize("case", [
-    "relation-without-evidence", "document-without-metadata",
-    "entity-in-a-graph-without-a-document",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "relation-without-evidence",
+        "document-without-metadata",
+        "entity-in-a-graph-without-a-document",
+    ],
+)
 def test_validate_reports_a_fact_left_without_its_document(ingested, case):
     changed = ingested("sparql", "--update", ORPHANS[case])
     assert changed.exit_code == 0, changed.output

@@ -1,0 +1,377 @@
+"""Ingest: files in, one named graph per document out.
+
+A document whose file name and content are already stored is left alone; a
+known file name with new content replaces its graph; every failure is
+reported with the file and what to do, and does not stop the other files.
+Documents are written in batches; a document's metadata is written after its
+graph, so a lookup only ever counts whole documents, and the graphs an
+interrupted ingest left without metadata are removed (and reported) by the
+next ingest."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote
+
+from graph.errors import DocumentError, StoreError
+from graph.extract.gazetteer import Gazetteer
+from graph.extract.pipeline import Extractor
+from graph.ingest.identity import Identities
+from graph.model import Document, Extraction, IngestReport
+from graph.rdf.quads import document_iri, document_quads
+from graph.read.files import DEFAULT_MAX_BYTES, find_documents, read_document
+from graph.resources import gazetteer_dir
+from graph.store import Store
+from graph.vocab import DOCUMENT, META_GRAPH
+
+__all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig"]
+
+BATCH = 16  # documents per commit
+# A bulk commit: the loader writes table files that the store merges in the background, and
+# that work grows with the number of commits (at 2,000 documents: 16 commits, 30 CPU-s of
+# merging; 7 commits, 18; 4 commits, 10), so commits are large: a quad held is ~500 bytes.
+_BULK_QUADS = 400_000
+BULK_DOCS = 256  # and a commit at least this often, so that progress shows and a crash loses little
+_PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
+BULK_FROM = 40  # from this many new documents on, write through the store's bulk loader
+
+
+@dataclass(frozen=True)
+class ExtractorConfig:
+    """How to build an extractor, so that worker processes can build their own."""
+
+    gazetteers: tuple[Path, ...] = ()
+    use_ner: bool = True
+
+    def build(self) -> Extractor:
+        extractor = Extractor(Gazetteer.load([gazetteer_dir(), *self.gazetteers]), use_ner=self.use_ner)
+        extractor.config = self
+        return extractor
+
+
+def default_extractor(extra_gazetteers: list[Path] | None = None, use_ner: bool = True) -> Extractor:
+    return ExtractorConfig(tuple(extra_gazetteers or ()), use_ner).build()
+
+
+def stored_documents(store: Store) -> dict[str, str]:
+    """File name -> sha256 of every document in the store."""
+    rows = store.select(
+        f"SELECT ?name ?sha WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name ; ties:sha256 ?sha }} }}"
+    )
+    return {r["name"]: r["sha"] for r in rows}
+
+
+def ingest(
+    store: Store,
+    paths: list[Path],
+    extractor: Extractor | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int | None = None,
+    on_report: Callable[[IngestReport], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> list[IngestReport]:
+    """Ingest files and folders. ``jobs``: extraction processes (None: two
+    when there are many new documents, else one)."""
+    with _few_collections():
+        return _ingest(store, paths, extractor or default_extractor(), max_bytes, jobs, on_report, on_total)
+
+
+def _ingest(
+    store: Store,
+    paths: list[Path],
+    extractor: Extractor,
+    max_bytes: int,
+    jobs: int | None,
+    on_report: Callable[[IngestReport], None] | None,
+    on_total: Callable[[int], None] | None,
+) -> list[IngestReport]:
+    files, walk_errors = find_documents(paths)
+    if on_total:
+        on_total(len(files))
+    reports: list[IngestReport] = []
+
+    def report(r: IngestReport) -> None:
+        reports.append(r)
+        if on_report:
+            on_report(r)
+
+    for err in walk_errors:
+        report(IngestReport(path=err.path, status="failed", error=str(err)))
+    for graph_iri in store.drop_incomplete():
+        name = unquote(graph_iri[len(DOCUMENT) :])
+        report(
+            IngestReport(
+                path=name,
+                status="incomplete",
+                file_name=name,
+                error=f"{name}: an earlier ingest stopped while writing it; its partial graph was removed, "
+                "ingest the file again if it is not in this run",
+            )
+        )
+    known = stored_documents(store)
+    todo = _new_files(files, known, max_bytes, report)
+    identities = Identities(store)
+    before = len(known)
+    bulk = len(todo) >= BULK_FROM
+    write = partial(_write, store, known=known, report=report, bulk=bulk)
+    batch = Batch()
+    for item in _extracted(todo, extractor, max_bytes, _jobs(jobs, len(todo), extractor)):
+        if isinstance(item, IngestReport):
+            report(item)
+            continue
+        # Quads are made as each document arrives, so the writer's work is spread between the commits.
+        _prepare(batch, extractor, identities, *item, known)
+        if batch.full(bulk):
+            write(batch)
+            batch = Batch()
+    if batch.documents:
+        write(batch)
+    if bulk and len(known) - before >= len(known) / 4:
+        # Merging the bulk loader's files costs time in proportion to the whole store: worth it after a big load.
+        store.compact()
+    return reports
+
+
+_THRESHOLDS = (50_000, 20, 100)  # collections: young every 50,000 allocations (default 700)
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Collect garbage rarely while ingesting. Ingest makes millions of
+    short-lived objects and next to no cycles, and at the default pace the
+    collector kept rescanning the long-lived ones (model, gazetteer,
+    identities): 4.4 of the writer's 23 CPU-seconds at 800 documents."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def _new_files(files: list[Path], known: dict[str, str], max_bytes: int, report) -> list[Path]:
+    """The files whose content is not in the store yet; the others are reported unchanged."""
+    todo: list[Path] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        name = path.name
+        if name in seen and _same_file(seen[name], path):
+            continue  # the same file reached twice ("docs/" and "docs/a.txt")
+        if name in seen:
+            report(
+                IngestReport(
+                    path=str(path),
+                    status="failed",
+                    file_name=name,
+                    error=f"{path}: another file named {name!r} ({seen[name]}) is in this run; rename one",
+                )
+            )
+            continue
+        seen[name] = path
+        digest = _sha256(path, max_bytes)
+        if digest is not None and known.get(name) == digest:
+            report(IngestReport(path=str(path), status="unchanged", file_name=name))
+        else:
+            todo.append(path)
+    return todo
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _sha256(path: Path, max_bytes: int) -> str | None:
+    """The file's hash, or None when reading it will fail (reading reports why)."""
+    try:
+        if not path.is_file() or path.stat().st_size > max_bytes:
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _jobs(jobs: int | None, count: int, extractor: Extractor) -> int:
+    if getattr(extractor, "config", None) is None:
+        return 1  # an extractor built by hand cannot be rebuilt in a worker
+    if jobs is None or jobs <= 0:
+        return min(2, os.cpu_count() or 1) if count >= _PARALLEL_FROM else 1
+    return jobs
+
+
+def _extracted(
+    paths: list[Path], extractor: Extractor, max_bytes: int, jobs: int
+) -> Iterator[tuple[Document, Extraction] | IngestReport]:
+    """Each file read and extracted, in input order, by ``jobs`` processes."""
+    chunks = [[str(p) for p in paths[i : i + 8]] for i in range(0, len(paths), 8)]
+    if jobs <= 1:
+        _worker_init(extractor, max_bytes)
+        results = map(_work, chunks)
+        yield from (item for chunk in results for item in chunk)
+        return
+    ctx = multiprocessing.get_context("spawn")  # the parent holds the store's threads: never fork it
+    # Pool.imap hands out every chunk at once and queues results without limit; the window
+    # keeps extraction at most a few chunks ahead of the writer, so memory stays bounded.
+    window, stop = threading.Semaphore(6 * jobs), threading.Event()  # covers a bulk commit's few seconds
+
+    def fed() -> Iterator[list[str]]:
+        for chunk in chunks:
+            window.acquire()
+            if stop.is_set():
+                return
+            yield chunk
+
+    with ctx.Pool(jobs, initializer=_worker_start, initargs=(extractor.config, max_bytes)) as pool:
+        try:
+            for chunk in pool.imap(_work, fed()):
+                window.release()
+                yield from chunk
+        finally:  # the pool's feeder thread may wait in fed(); free it before the pool is closed
+            stop.set()
+            window.release()
+
+
+_worker: dict = {}
+
+
+def _worker_init(extractor: Extractor | ExtractorConfig, max_bytes: int) -> None:
+    _worker["extractor"] = extractor.build() if isinstance(extractor, ExtractorConfig) else extractor
+    _worker["max_bytes"] = max_bytes
+
+
+def _worker_start(config: ExtractorConfig, max_bytes: int) -> None:
+    """A worker process: its extractor, then collections as rarely as the writer's."""
+    _worker_init(config, max_bytes)
+    gc.freeze()  # the model and gazetteer live as long as the worker
+    gc.set_threshold(*_THRESHOLDS)
+
+
+def _work(paths: list[str]) -> list[tuple[Document, Extraction] | IngestReport]:
+    docs: list[Document] = []
+    out: list = []
+    for path in paths:
+        try:
+            docs.append(read_document(Path(path), max_bytes=_worker["max_bytes"]))
+            out.append(None)
+        except DocumentError as exc:
+            out.append(IngestReport(path=path, status="failed", error=str(exc)))
+    extracted = iter(_lean(item) for item in _extract(_worker["extractor"], docs))
+    return [item if item is not None else next(extracted) for item in out]
+
+
+def _lean(item: tuple[Document, Extraction] | IngestReport) -> tuple[Document, Extraction] | IngestReport:
+    """What the writer needs, made cheap to send between processes: no
+    masked text, no mention spans, and each sentence one string however many
+    ties quote it (pickle writes a shared string once)."""
+    if isinstance(item, IngestReport):
+        return item
+    doc, extraction = item
+    doc.masked = ""
+    shared: dict[str, str] = {}
+    for entity in extraction.entities.values():
+        entity.mentions = []
+    for tie in extraction.ties:
+        tie.evidence.sentence = shared.setdefault(tie.evidence.sentence, tie.evidence.sentence)
+    for fact in (*extraction.datings, *extraction.observations):
+        fact.sentence_text = shared.setdefault(fact.sentence_text, fact.sentence_text)
+    return doc, extraction
+
+
+def _extract(extractor: Extractor, docs: list[Document]) -> list[tuple[Document, Extraction] | IngestReport]:
+    """Extractions for a batch; a document that breaks the extractor is
+    reported as failed and the others go on."""
+    try:
+        return list(zip(docs, extractor.extract_many(docs), strict=False))
+    except Exception:  # a bug on one document must not lose the batch: retry one by one, reporting each failure
+        out: list[tuple[Document, Extraction] | IngestReport] = []
+        for doc in docs:
+            try:
+                out.append((doc, extractor.extract(doc)))
+            except Exception as exc:  # reported as this file's failure, with the cause
+                out.append(
+                    IngestReport(
+                        path=doc.meta.path,
+                        status="failed",
+                        file_name=doc.meta.file_name,
+                        error=f"{doc.meta.path}: extraction failed ({exc.__class__.__name__}: {exc}); "
+                        "this is a bug in ties, please report it with the file",
+                    )
+                )
+        return out
+
+
+@dataclass
+class Batch:
+    """Documents made into quads as they arrive, written together."""
+
+    documents: list[tuple[str, list, bool]] = field(default_factory=list)  # (graph IRI, quads, replaces one)
+    done: list[tuple[str, IngestReport]] = field(default_factory=list)  # (sha256, the report once written)
+    quads: int = 0
+
+    def full(self, bulk: bool) -> bool:
+        if bulk:
+            return self.quads >= _BULK_QUADS or len(self.documents) >= BULK_DOCS
+        return len(self.documents) >= BATCH
+
+
+def _prepare(
+    batch: Batch,
+    extractor: Extractor,
+    identities: Identities,
+    doc: Document,
+    extraction: Extraction,
+    known: dict[str, str],
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    doc.meta.ingested_at = now
+    doc.meta.extractor_version = extractor.version
+    canon = identities.canonical(extraction.entities, doc.meta.file_name)
+    quads = document_quads(doc, extraction, canon, now, extractor.version)
+    replace = doc.meta.file_name in known
+    batch.documents.append((document_iri(doc.meta.file_name), quads, replace))
+    batch.quads += len(quads)
+    batch.done.append(
+        (
+            doc.meta.sha256,
+            IngestReport(
+                path=doc.meta.path,
+                status="replaced" if replace else "added",
+                file_name=doc.meta.file_name,
+                entities=len({c.iri for c in canon.values()}),
+                ties=len(extraction.ties),
+            ),
+        )
+    )
+
+
+def _write(store: Store, batch: Batch, *, known: dict[str, str], report, bulk: bool) -> None:
+    try:
+        store.add_documents(batch.documents, bulk=bulk)
+    except StoreError as exc:
+        for _, r in batch.done:
+            report(
+                IngestReport(path=r.path, status="failed", file_name=r.file_name, error=f"{r.path}: not stored: {exc}")
+            )
+        return
+    for sha256, r in batch.done:
+        known[r.file_name] = sha256
+        report(r)

@@ -1,0 +1,128 @@
+"""Exports: the network for Gephi (GraphML, GEXF), nodes and edges as CSV, and
+the quads themselves as TriG, N-Quads, Turtle or JSON-LD.
+
+GraphML is written here rather than by networkx so that Gephi reads it
+cleanly: named key ids, typed attributes, a ``label`` on every node, unique
+edge ids, and lists joined into strings."""
+
+from __future__ import annotations
+
+import csv
+from enum import Enum
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import networkx as nx
+import pyoxigraph as ox
+
+from graph.errors import TiesError
+from graph.output.network import network
+from graph.query.timeline import gexf_times, relation_times
+from graph.store import Store
+
+__all__ = ["ExportFormat", "export"]
+
+
+class ExportFormat(str, Enum):
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    trig = "trig"
+    nquads = "nquads"
+    turtle = "turtle"
+    jsonld = "jsonld"
+
+
+def export(store: Store, fmt: ExportFormat, out: Path) -> list[Path]:
+    """Write the store in FORMAT to OUT; returns the files written."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt in (ExportFormat.graphml, ExportFormat.gexf, ExportFormat.csv):
+            g = network(store)
+            if fmt is ExportFormat.graphml:
+                write_graphml(g, out)
+                return [out]
+            if fmt is ExportFormat.gexf:
+                nx.write_gexf(_timed(_flat(g), store), out)
+                return [out]
+            return write_csv(g, out)
+        return [_rdf(store, fmt, out)]
+    except OSError as exc:
+        raise TiesError(f"cannot write {out} ({exc.strerror or exc}); check the path and free space") from exc
+
+
+def _rdf(store: Store, fmt: ExportFormat, out: Path) -> Path:
+    with out.open("wb") as fh:
+        if fmt in (ExportFormat.trig, ExportFormat.nquads):
+            store.dump(fh, fmt.value)
+        else:
+            # Turtle and JSON-LD here hold triples: the union of all documents' graphs.
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads()}
+            ox.serialize(
+                sorted(triples, key=str),
+                fh,
+                ox.RdfFormat.TURTLE if fmt is ExportFormat.turtle else ox.RdfFormat.JSON_LD,
+            )
+    return out
+
+
+def _timed(g: nx.MultiDiGraph, store: Store) -> nx.MultiDiGraph:
+    """Start and end dates on nodes (events, agreements, projects) and on the
+    ties between countries since relations were established, for Gephi's timeline."""
+    g.graph["mode"] = "dynamic"
+    for node, (start, end) in gexf_times(store).items():
+        if node in g:
+            g.nodes[node].update({k: v for k, v in (("start", start), ("end", end)) if v})
+    since = relation_times(store)
+    for s, o, data in g.edges(data=True):
+        start = since.get(tuple(sorted((s, o))), (None,))[0]
+        if start:
+            data["start"] = start
+    return g
+
+
+def _flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    h = g.copy()
+    for _, _, data in h.edges(data=True):
+        data["documents"] = "; ".join(data["documents"])
+    return h
+
+
+_NODE_KEYS = [("label", "string"), ("type", "string"), ("sources", "int"), ("wikidata", "string")]
+_EDGE_KEYS = [("relation", "string"), ("predicate", "string"), ("weight", "double"), ("documents", "string")]
+
+
+def write_graphml(g: nx.MultiDiGraph, out: Path) -> None:
+    with out.open("w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
+        for name, kind in _NODE_KEYS:
+            fh.write(f'  <key id="{name}" for="node" attr.name="{name}" attr.type="{kind}"/>\n')
+        for name, kind in _EDGE_KEYS:
+            fh.write(f'  <key id="{name}" for="edge" attr.name="{name}" attr.type="{kind}"/>\n')
+        fh.write('  <graph id="ties" edgedefault="directed">\n')
+        for node, data in g.nodes(data=True):
+            fh.write(f"    <node id={quoteattr(node)}>")
+            fh.write("".join(f'<data key="{k}">{escape(str(data.get(k, "")))}</data>' for k, _ in _NODE_KEYS))
+            fh.write("</node>\n")
+        for i, (s, o, data) in enumerate(g.edges(data=True)):
+            values = {**data, "documents": "; ".join(data["documents"])}
+            fh.write(f'    <edge id="e{i}" source={quoteattr(s)} target={quoteattr(o)}>')
+            fh.write("".join(f'<data key="{k}">{escape(str(values[k]))}</data>' for k, _ in _EDGE_KEYS))
+            fh.write("</edge>\n")
+        fh.write("  </graph>\n</graphml>\n")
+
+
+def write_csv(g: nx.MultiDiGraph, out: Path) -> list[Path]:
+    stem = out.with_suffix("") if out.suffix == ".csv" else out
+    nodes, edges = Path(f"{stem}.nodes.csv"), Path(f"{stem}.edges.csv")
+    with nodes.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "label", "type", "sources", "wikidata"])
+        for node, d in g.nodes(data=True):
+            w.writerow([node, d["label"], d["type"], d["sources"], d["wikidata"]])
+    with edges.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["source", "target", "relation", "predicate", "weight", "documents"])
+        for s, o, d in g.edges(data=True):
+            w.writerow([s, o, d["relation"], d["predicate"], d["weight"], "; ".join(d["documents"])])
+    return [nodes, edges]

@@ -1,0 +1,54 @@
+"""The graph as NetworkX sees it: entities as nodes, ties as edges.
+
+Nodes carry ``label``, ``type``, ``sources`` (how many documents name the
+entity) and ``wikidata``; edges carry ``predicate`` (the IRI), ``relation``
+(its label), ``weight`` (how many documents assert the tie) and ``documents``
+(their file names, as a list)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from graph.store import Store
+from graph.vocab import META_GRAPH, RELATION_BY_IRI, RELATION_VALUES, TYPE_BY_IRI
+
+__all__ = ["network"]
+
+
+def network(store: Store) -> nx.MultiDiGraph:
+    names = {
+        r["d"]: r["name"]
+        for r in store.select(f"SELECT ?d ?name WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name }} }}")
+    }
+    g = nx.MultiDiGraph()
+    nodes: dict[str, dict] = {}
+    # Types are filtered here, not with VALUES: oxigraph joins a VALUES list of types slowly.
+    for r in store.select("SELECT ?e ?type ?label ?g WHERE { GRAPH ?g { ?e a ?type ; rdfs:label ?label } }"):
+        if r["type"] not in TYPE_BY_IRI:
+            continue
+        node = nodes.setdefault(r["e"], {"label": r["label"], "type": TYPE_BY_IRI[r["type"]].value, "docs": set()})
+        node["docs"].add(r["g"])
+    wikidata = {
+        r["e"]: r["wd"].rsplit("/", 1)[-1]
+        for r in store.select("SELECT DISTINCT ?e ?wd WHERE { GRAPH ?g { ?e owl:sameAs ?wd } }")
+    }
+    for e, node in nodes.items():
+        g.add_node(e, label=node["label"], type=node["type"], sources=len(node["docs"]), wikidata=wikidata.get(e, ""))
+    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for r in store.select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {RELATION_VALUES} }} }}"):
+        if r["s"] in nodes and r["o"] in nodes:
+            edges[(r["s"], r["p"], r["o"])].add(r["g"])
+    for (s, p, o), graphs in sorted(edges.items()):
+        relation = RELATION_BY_IRI[p]
+        g.add_edge(
+            s,
+            o,
+            key=relation.value,
+            predicate=p,
+            relation=relation.label,
+            weight=len(graphs),
+            documents=sorted(names.get(x, x) for x in graphs),
+        )
+    return g

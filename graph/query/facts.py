@@ -1,0 +1,134 @@
+"""Figures over the store: what the sources say a measure was, and where they disagree.
+
+``facts(store, about=None, between=None, tolerance=0.1) -> list[dict]``
+    Every observation (see ``graph.extract.figures``), optionally only those
+    about the entity ABOUT, or about both entities of BETWEEN = (A, B). Each::
+
+        {"measure", "value", "unit", "time", "status", "qualifier",
+         "subjects": [labels], "subject_ids": [IRIs],
+         "source": {"name", "id", "title"}, "sentence", "start", "end",
+         "quote", "method", "confidence", "id",
+         "conflicts_with": [{"source", "value", "sentence", "status", "id"}]}
+
+    ``sentence``/``start``/``end`` are the sentence and its offsets into the
+    document's text (as in ``show``), ``quote`` the figure's words. Two
+    observations conflict when they share measure, unit, time and subjects,
+    come from different documents, and differ by more than ``tolerance``
+    relative to the larger (|a - b| / max(|a|, |b|)); reported and approximate
+    figures are claims of the same kind, while an estimate conflicts only with
+    an estimate and a target only with a target. Figures of the generic
+    measures ("amount", "quantity", "percentage") never conflict: nothing says
+    they measure the same thing. Sorted by measure, time, subjects, source.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from graph.extract.figures import GENERIC_MEASURES
+from graph.query.catalogue import source_of, sources_by_graph
+from graph.query.lookups import find_entity, labels_and_types
+from graph.store import Store
+
+__all__ = ["facts", "conflicting"]
+
+_CLAIM = {"reported": "claim", "approximate": "claim", "estimate": "estimate", "target": "target"}
+
+
+def facts(
+    store: Store, about: str | None = None, between: tuple[str, str] | None = None, tolerance: float = 0.1
+) -> list[dict]:
+    wanted: set[str] = set()
+    if about:
+        wanted.add(find_entity(store, about))
+    if between:
+        wanted |= {find_entity(store, between[0]), find_entity(store, between[1])}
+    rows = store.select(
+        "SELECT ?o ?g ?measure ?value ?unit ?time ?status ?qualifier ?sentence ?start ?end ?quote ?method "
+        "?confidence WHERE { GRAPH ?g { ?o a ties:Observation ; ties:measure ?measure ; schema:value ?value ; "
+        "schema:unitText ?unit ; ties:status ?status ; ties:sentence ?sentence ; ties:start ?start ; ties:end ?end "
+        "OPTIONAL { ?o ties:time ?time } OPTIONAL { ?o ties:qualifier ?qualifier } OPTIONAL { ?o ties:quote ?quote } "
+        "OPTIONAL { ?o ties:method ?method } OPTIONAL { ?o ties:confidence ?confidence } } }"
+    )
+    about_rows = store.select("SELECT ?o ?g ?about WHERE { GRAPH ?g { ?o a ties:Observation ; ties:about ?about } }")
+    labels = labels_and_types(
+        store,
+        "SELECT DISTINCT ?e ?label WHERE { GRAPH ?g { ?o a ties:Observation ; ties:about ?e . ?e rdfs:label ?label } }",
+    )
+    subjects: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in about_rows:
+        subjects[(r["o"], r["g"])].add(r["about"])
+    sources = sources_by_graph(store)
+    items = []
+    for r in rows:
+        ids = subjects.get((r["o"], r["g"]), set())
+        if wanted and not wanted <= ids:
+            continue
+        items.append(
+            {
+                "measure": r["measure"],
+                "value": float(r["value"]),
+                "unit": r["unit"],
+                "time": r["time"],
+                "status": r["status"],
+                "qualifier": r["qualifier"],
+                "subjects": sorted((labels.get(i, (i, None))[0] for i in ids), key=str.casefold),
+                "subject_ids": sorted(ids),
+                "source": source_of(sources, r["g"]),
+                "sentence": r["sentence"],
+                "start": r["start"],
+                "end": r["end"],
+                "quote": r["quote"],
+                "method": r["method"],
+                "confidence": r["confidence"],
+                "id": r["o"],
+                "conflicts_with": [],
+            }
+        )
+    _flag_conflicts(items, tolerance)
+    items.sort(
+        key=lambda f: (
+            f["measure"],
+            f["time"] is None,
+            f["time"] or "",
+            [s.casefold() for s in f["subjects"]],
+            f["source"]["name"],
+            f["start"],
+            f["id"],
+        )
+    )
+    return items
+
+
+def conflicting(a: dict, b: dict, tolerance: float) -> bool:
+    """Do two observations (as ``facts`` gives them) disagree?"""
+    if a["source"]["id"] == b["source"]["id"] or a["measure"] in GENERIC_MEASURES:
+        return False
+    if (a["measure"], a["unit"], a["time"], a["subject_ids"]) != (b["measure"], b["unit"], b["time"], b["subject_ids"]):
+        return False
+    if _CLAIM[a["status"]] != _CLAIM[b["status"]]:
+        return False
+    x, y = a["value"], b["value"]
+    scale = max(abs(x), abs(y))
+    return scale > 0 and abs(x - y) / scale > tolerance
+
+
+def _flag_conflicts(items: list[dict], tolerance: float) -> None:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for f in items:
+        groups[(f["measure"], f["unit"], f["time"], tuple(f["subject_ids"]))].append(f)
+    for group in groups.values():
+        for a in group:
+            for b in group:
+                if a is not b and conflicting(a, b, tolerance):
+                    a["conflicts_with"].append(
+                        {
+                            "source": b["source"]["name"],
+                            "value": b["value"],
+                            "sentence": b["sentence"],
+                            "status": b["status"],
+                            "id": b["id"],
+                        }
+                    )
+        for a in group:
+            a["conflicts_with"].sort(key=lambda c: (c["source"], c["value"]))

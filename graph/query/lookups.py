@@ -1,0 +1,193 @@
+"""The lookups, as SPARQL over the store. Names a user gives are bound as RDF
+terms (``substitutions``), never pasted into a query string."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from graph.errors import AmbiguousNameError, UnknownNameError
+from graph.model import EntityDetail, EntitySummary, RelationView, Source
+from graph.names import match_key
+from graph.store import Store
+from graph.vocab import META_GRAPH, RELATION_BY_IRI, RELATION_VALUES, TYPE_BY_IRI, EntityType
+
+__all__ = ["find_entity", "neighbours", "entities", "show", "labels_and_types"]
+
+
+def find_entity(store: Store, name: str) -> str:
+    """The IRI of the one entity NAME denotes (label or alias, folded).
+    Unknown: UnknownNameError with the closest names; several: AmbiguousNameError."""
+    key = match_key(name)
+    if not key:
+        raise UnknownNameError(name, [])
+    rows = store.select(
+        "SELECT DISTINCT ?e ?label ?type ?key WHERE { GRAPH ?g { ?e ties:matchKey ?key ; rdfs:label ?label ; a ?type } "
+        f"GRAPH <{META_GRAPH}> {{ ?g ties:fileName ?name }} }}",
+        {"key": ox.Literal(key)},
+    )
+    found = {r["e"]: (r["label"], TYPE_BY_IRI[r["type"]].value) for r in rows if r["type"] in TYPE_BY_IRI}
+    if len(found) == 1:
+        return next(iter(found))
+    if len(found) > 1:
+        exact = [e for e, (label, _) in found.items() if match_key(label) == key]
+        if len(exact) == 1:
+            return exact[0]
+        raise AmbiguousNameError(name, sorted(found.values()))
+    raise UnknownNameError(name, _closest(store, key))
+
+
+def _closest(store: Store, key: str) -> list[str]:
+    rows = store.select("SELECT DISTINCT ?k ?label WHERE { GRAPH ?g { ?e ties:matchKey ?k ; rdfs:label ?label } }")
+    label_of: dict[str, str] = {}
+    for r in rows:
+        label_of.setdefault(r["k"], r["label"])
+    close = difflib.get_close_matches(key, list(label_of), n=8, cutoff=0.6)
+    close += [k for k in label_of if key in k.split() and k not in close]
+    out: list[str] = []
+    for k in close:
+        if label_of[k] not in out:
+            out.append(label_of[k])
+    return out[:5]
+
+
+def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) -> list[EntitySummary]:
+    """Entities (all, or these IRIs; of one type or any) with their aliases,
+    Wikidata item and the documents that name them, in three queries. Only
+    graphs with metadata count: a document is whole or not there."""
+    values = ""
+    if iris is not None:
+        if not iris:
+            return []
+        values = "VALUES ?e { " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
+    # A constant type, or none: oxigraph joins a VALUES list of types slowly.
+    pattern = (
+        f"GRAPH ?g {{ ?e a <{kind.iri}> ; rdfs:label ?label }} BIND(<{kind.iri}> AS ?type)"
+        if kind
+        else "GRAPH ?g { ?e a ?type ; rdfs:label ?label }"
+    )
+    rows = [
+        r for r in store.select(f"SELECT ?e ?type ?label ?g WHERE {{ {values} {pattern} }}") if r["type"] in TYPE_BY_IRI
+    ]
+    # Each document's name once, however many of the entities it names; a graph without metadata is
+    # not a whole document.
+    docs = _document_names(store, {r["g"] for r in rows})
+    rows = [r for r in rows if r["g"] in docs]
+    extras = (
+        store.select(
+            f"SELECT DISTINCT ?e ?alias ?wd WHERE {{ {values} "
+            "{ GRAPH ?g { ?e skos:altLabel ?alias } } UNION { GRAPH ?g { ?e owl:sameAs ?wd } } }"
+        )
+        if rows
+        else []
+    )
+    info: dict[str, dict] = {}
+    for r in rows:
+        item = info.setdefault(r["e"], {"label": r["label"], "type": TYPE_BY_IRI[r["type"]], "sources": {}})
+        item["sources"][r["g"]] = docs[r["g"]]
+    aliases: dict[str, set[str]] = defaultdict(set)
+    wikidata: dict[str, str] = {}
+    for r in extras:
+        if r["alias"] is not None:
+            aliases[r["e"]].add(r["alias"])
+        if r["wd"] is not None:
+            wikidata[r["e"]] = r["wd"].rsplit("/", 1)[-1]
+    out = [
+        EntitySummary(
+            id=e,
+            label=item["label"],
+            type=item["type"],
+            aliases=sorted(aliases[e] - {item["label"]}),
+            sources=sorted(item["sources"].values(), key=lambda s: s.name),
+            wikidata=wikidata.get(e),
+        )
+        for e, item in info.items()
+    ]
+    return sorted(out, key=lambda s: (s.type.value, s.label.casefold(), s.id))
+
+
+def _document_names(store: Store, graphs: set[str]) -> dict[str, Source]:
+    if not graphs:
+        return {}
+    values = " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))
+    rows = store.select(
+        f"SELECT ?d ?name ?title WHERE {{ VALUES ?d {{ {values} }} "
+        f"GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name OPTIONAL {{ ?d dcterms:title ?title }} }} }}"
+    )
+    return {r["d"]: Source(name=r["name"], id=r["d"], title=r["title"]) for r in rows}
+
+
+def neighbours(store: Store, entity: str) -> list[str]:
+    rows = store.select(
+        "SELECT DISTINCT ?n ?x WHERE { GRAPH ?g { { ?x ?p ?n } UNION { ?n ?p ?x } } "
+        f"VALUES ?p {{ {RELATION_VALUES} }} }}",
+        {"x": ox.NamedNode(entity)},
+    )
+    return sorted({r["n"] for r in rows} - {entity})
+
+
+def entities(store: Store, kind: EntityType | None = None, involving: str | None = None) -> list[EntitySummary]:
+    """Entities, optionally of one type and tied to the entity NAME denotes."""
+    iris = neighbours(store, find_entity(store, involving)) if involving else None
+    return _summaries(store, iris, kind)
+
+
+def show(store: Store, name: str) -> EntityDetail:
+    entity = find_entity(store, name)
+    summary = _summaries(store, [entity], None)[0]
+    evidence = (
+        "ties:sentence ?sentence ; ties:start ?start ; ties:end ?end ; ties:method ?method ; "
+        "ties:confidence ?confidence OPTIONAL { ?ev ties:reason ?reason }"
+    )
+    rows = store.select(
+        "SELECT ?x ?dir ?p ?other ?g ?sentence ?start ?end ?method ?confidence ?reason WHERE { "
+        f'{{ GRAPH ?g {{ ?ev rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?other ; {evidence} }} BIND("out" AS ?dir) }} '
+        f'UNION {{ GRAPH ?g {{ ?ev rdf:object ?x ; rdf:predicate ?p ; rdf:subject ?other ; {evidence} }} BIND("in" AS ?dir) }} }}',
+        {"x": ox.NamedNode(entity)},
+    )
+    docs = {s.id: s for s in summary.sources}
+    docs.update(_document_names(store, {r["g"] for r in rows} - set(docs)))
+    others = {s.id: s for s in _summaries(store, sorted({r["other"] for r in rows}), None)}
+    grouped: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["other"] not in others:
+            continue
+        source = docs.get(r["g"])
+        grouped[(r["p"], r["dir"], r["other"])].append(
+            {
+                "source": source.name if source else r["g"],
+                "sentence": r["sentence"],
+                "start": r["start"],
+                "end": r["end"],
+                "method": r["method"],
+                "confidence": r["confidence"],
+                "reason": r["reason"],
+            }
+        )
+    relations = []
+    for (p, direction, other), evidence in grouped.items():
+        relation = RELATION_BY_IRI.get(p)
+        evidence.sort(key=lambda ev: (ev["source"], ev["start"]))
+        relations.append(
+            RelationView(
+                predicate=p,
+                relation=relation.label if relation else p,
+                direction=direction,
+                other=others[other],
+                evidence=evidence,
+            )
+        )
+    relations.sort(key=lambda r: (r.relation, r.direction, r.other.type.value, r.other.label.casefold()))
+    return EntityDetail(**summary.model_dump(), relations=relations)
+
+
+def labels_and_types(store: Store, query: str) -> dict[str, tuple[str, str | None]]:
+    """IRI -> (label, type) for the entities the query's ?e ranges over."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for r in store.select(query):
+        kind = TYPE_BY_IRI.get(r["type"]) if r.get("type") else None
+        label, known = out.get(r["e"], (r["label"], None))
+        out[r["e"]] = (label, known or (kind.value if kind else None))
+    return out
