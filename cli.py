@@ -8,9 +8,12 @@ usage, or `validate` could not run."""
 from __future__ import annotations
 
 import csv
-import io
 import json
+import shutil
 import sys
+import tempfile
+import time
+import warnings
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -19,16 +22,52 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
 
-from graph import DEFAULT_STORE, EntityType, TiesError, open_graph
+from graph import DEFAULT_STORE, EntityType, Relation, TiesError, TiesGraph, __version__, open_graph
 from graph.model import EntityDetail, EntitySummary, IngestReport
 from graph.output.export import ExportFormat
+from graph.output.safe import csv_cell, escape_c1, printable
+from graph.store import StoreNotice, open_store, redact
+
+
+class _StoreAnywhere(TyperGroup):
+    """Takes ``--store PATH`` after the command name too (``ties ingest x --store y``), as users
+    expect of a global option, by moving it in front of the command before parsing."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:  # ctx: the vendored click's Context
+        return super().parse_args(ctx, _store_first(args))
+
+
+def _store_first(args: list[str]) -> list[str]:
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--store" and i + 1 < len(args) and rest:
+            front += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--store=") and rest:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
 
 app = typer.Typer(
+    cls=_StoreAnywhere,
     name="ties",
     help="A knowledge graph of bilateral ties between countries, built from documents.",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
@@ -38,12 +77,14 @@ err = Console(stderr=True, soft_wrap=True)
 class Format(str, Enum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     csv = "csv"
 
 
 class DetailFormat(str, Enum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
 
 
 class _Settings:
@@ -51,6 +92,12 @@ class _Settings:
 
 
 settings = _Settings()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"ties {__version__}", markup=False, highlight=False)
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -66,23 +113,77 @@ def _options(
             "from TIES_USER and TIES_PASSWORD, or the INI file TIES_CONFIG names.",
         ),
     ] = str(DEFAULT_STORE),
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version of ties and exit."),
+    ] = False,
 ) -> None:
     settings.store = store
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"error: {message}", markup=False, highlight=False)
+    err.print(_data(f"error: {redact(message)}"))  # a store URL in a message never shows its password
     return typer.Exit(code)
+
+
+def _data(value: object, lines: bool = False) -> Text:
+    """A value from the store, a file or the user, printed as data: rich markup,
+    emoji codes and control characters (escape sequences) are not acted on."""
+    return Text(printable("" if value is None else str(value), lines=lines))
+
+
+def _json(value: object) -> str:
+    return escape_c1(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _print_json(items: list, fmt: Format | DetailFormat) -> bool:
+    """ITEMS (records or plain values) as one JSON array, or as JSON Lines (one object a line, for
+    `head`, `jq -c` and streaming readers); False when FMT asks for neither."""
+    values = [i.model_dump(mode="json") if hasattr(i, "model_dump") else i for i in items]
+    if fmt.value == "json":
+        print(_json(values))
+    elif fmt.value == "jsonl":
+        for value in values:
+            print(escape_c1(json.dumps(value, ensure_ascii=False, default=str)))
+    else:
+        return False
+    return True
+
+
+def _csv(header: list[str], rows) -> None:
+    """CSV on stdout: no control characters but newlines, and no cell a spreadsheet takes for a formula."""
+    w = csv.writer(sys.stdout)
+    for row in [header, *rows]:
+        w.writerow([csv_cell(printable(v, lines=True) if isinstance(v, str) else v) for v in row])
+
+
+@contextmanager
+def one_line_errors(code: int = 1):
+    """The one place where a library error becomes one line on stderr (its message says what to
+    do) and exit status CODE; the traceback is dropped, the library's message is the whole story.
+    The store's notices (a new store made, a lock taken over) are one line each on stderr too."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", StoreNotice)
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None) -> None:
+            if issubclass(category, StoreNotice):
+                err.print(_data(f"note: {redact(message)}"))
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        try:
+            yield
+        except TiesError as exc:
+            raise fail(str(exc), code) from None
 
 
 @contextmanager
 def opened(write: bool = False, wait: float = 0.0):
     """The store; any library error, opening it or in the body, becomes one line on stderr."""
-    try:
-        with open_graph(settings.store, write=write, wait=wait) as g:
-            yield g
-    except TiesError as exc:
-        raise fail(str(exc)) from None
+    with one_line_errors(), open_graph(settings.store, write=write, wait=wait) as g:
+        yield g
 
 
 # --- ingest -----------------------------------------------------------------------
@@ -100,6 +201,9 @@ def ingest(
         int, typer.Option(help="Extraction processes; 0 picks (two for 40 or more new documents).", min=0)
     ] = 0,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another writer to finish.", min=0)] = 0,
+    max_seconds: Annotated[
+        float, typer.Option(help="Extraction time per document before it fails (0: no limit).", min=0)
+    ] = 120,
 ) -> None:
     """Read documents and add what they state to the graph; one line per file."""
     failed = 0
@@ -110,15 +214,15 @@ def ingest(
             progress.advance()
             if r.status == "failed":
                 failed += 1
-                err.print(f"failed     {r.error}", markup=False, highlight=False)
+                err.print(_data(f"failed     {r.error}"))
             elif r.status == "unchanged":
-                out.print(f"unchanged  {r.path}", markup=False, highlight=False)
+                out.print(_data(f"unchanged  {r.path}"))
             elif r.status == "incomplete":
-                err.print(f"incomplete {r.error}", markup=False, highlight=False)
+                err.print(_data(f"incomplete {r.error}"))
             else:
-                out.print(
-                    f"{r.status:<10} {r.path}  ({r.entities} entities, {r.ties} ties)", markup=False, highlight=False
-                )
+                out.print(_data(f"{r.status:<10} {r.path}  ({r.entities} entities, {r.ties} ties)"))
+            for warning in r.warnings:
+                err.print(_data(f"warning    {warning}"))
 
         reports = g.ingest(
             paths,
@@ -126,6 +230,7 @@ def ingest(
             use_ner=ner,
             gazetteers=gazetteer,
             jobs=jobs or None,
+            max_seconds=max_seconds or None,
             on_report=on_report,
             on_total=progress.start,
         )
@@ -137,13 +242,19 @@ def ingest(
 
 
 class _progress:
-    """A progress bar on a terminal when there are many files."""
+    """A progress bar on a terminal when there are many files; where stderr is a pipe or a log,
+    a plain line every few seconds, so that a long ingest is never silent."""
+
+    EVERY_S = 5.0
 
     def __enter__(self):
         self.bar = None
+        self.total = self.done = 0
+        self.started = self.said = time.monotonic()
         return self
 
     def start(self, total: int) -> None:
+        self.total = total
         if total >= 10 and err.is_terminal:
             from rich.progress import Progress
 
@@ -152,8 +263,13 @@ class _progress:
             self.task = self.bar.add_task("ingesting", total=total)
 
     def advance(self) -> None:
+        self.done += 1
         if self.bar is not None:
             self.bar.advance(self.task)
+        elif self.total >= 10 and time.monotonic() - self.said >= self.EVERY_S:
+            self.said = time.monotonic()
+            elapsed = self.said - self.started
+            err.print(f"progress   {self.done}/{self.total} files, {elapsed:.0f} s", markup=False, highlight=False)
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
@@ -164,21 +280,23 @@ class _progress:
 
 
 def _print_entities(items: list[EntitySummary], fmt: Format) -> None:
-    if fmt is Format.json:
-        print(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2))
-    elif fmt is Format.csv:
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["id", "label", "type", "aliases", "sources"])
-        for i in items:
-            w.writerow([i.id, i.label, i.type.value, "; ".join(i.aliases), "; ".join(s.name for s in i.sources)])
-        sys.stdout.write(buf.getvalue())
+    if _print_json(items, fmt):
+        return
+    if fmt is Format.csv:
+        _csv(
+            ["id", "label", "type", "aliases", "sources"],
+            ([i.id, i.label, i.type.value, "; ".join(i.aliases), "; ".join(s.name for s in i.sources)] for i in items),
+        )
     else:
         table = Table("label", "type", "sources", "aliases", show_lines=False)
         for i in items:
-            table.add_row(i.label, i.type.value, ", ".join(s.name for s in i.sources), ", ".join(i.aliases[:4]))
+            row = (i.label, i.type.value, ", ".join(s.name for s in i.sources), ", ".join(i.aliases[:4]))
+            table.add_row(*map(_data, row))
         out.print(table)
         err.print(f"{len(items)} entities", highlight=False)
+
+
+_CO_MENTIONS_HELP = "With --involving: also names only mentioned beside NAME, with no grammatical tie."
 
 
 @app.command()
@@ -186,10 +304,11 @@ def entities(
     type: Annotated[EntityType | None, typer.Option("--type", help="Only entities of this type.")] = None,
     involving: Annotated[str | None, typer.Option(help="Only entities tied to NAME, in either direction.")] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    co_mentions: Annotated[bool, typer.Option("--co-mentions", help=_CO_MENTIONS_HELP)] = False,
 ) -> None:
     """List entities, optionally of one type and tied to another entity."""
     with opened() as g:
-        items = g.entities(type, involving)
+        items = g.entities(type, involving, co_mentions=co_mentions)
     _print_entities(items, format)
 
 
@@ -197,8 +316,9 @@ def _shortcut(kind: EntityType):
     def command(
         involving: Annotated[str | None, typer.Option(help="Only those tied to NAME.")] = None,
         format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+        co_mentions: Annotated[bool, typer.Option("--co-mentions", help=_CO_MENTIONS_HELP)] = False,
     ) -> None:
-        entities(kind, involving, format)
+        entities(kind, involving, format, co_mentions)
 
     command.__doc__ = f"List {kind.plural.replace('-', ' ')}: `ties entities --type {kind.value}`."
     return command
@@ -210,42 +330,40 @@ for _kind in EntityType:
 
 def _print_detail(d: EntityDetail, fmt: DetailFormat) -> None:
     if fmt is DetailFormat.json:
-        print(json.dumps(d.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        print(_json(d.model_dump(mode="json")))
         return
-    out.print(f"[bold]{d.label}[/bold]  ({d.type.value})  {d.id}", highlight=False)
+    if fmt is DetailFormat.jsonl:  # one object, on one line
+        print(escape_c1(json.dumps(d.model_dump(mode="json"), ensure_ascii=False)))
+        return
+    out.print(Text.assemble((printable(d.label), "bold"), printable(f"  ({d.type.value})  {d.id}")))
     if d.aliases:
-        out.print("also: " + ", ".join(d.aliases), markup=False, highlight=False)
+        out.print(_data("also: " + ", ".join(d.aliases)))
     if d.wikidata:
-        out.print(f"wikidata: {d.wikidata}", highlight=False)
-    out.print(
-        "sources: " + ", ".join(f"{s.name}" + (f" ({s.title})" if s.title else "") for s in d.sources),
-        markup=False,
-        highlight=False,
-    )
+        out.print(_data(f"wikidata: {d.wikidata}"))
+    out.print(_data("sources: " + ", ".join(f"{s.name}" + (f" ({s.title})" if s.title else "") for s in d.sources)))
     current = None
     for r in d.relations:
         heading = r.relation if r.direction == "out" else f"{r.relation} (inverse)"
         if heading != current:
-            out.print(f"\n[bold]{heading}[/bold]", highlight=False)
+            out.print(Text("\n" + printable(heading), style="bold"))
             current = heading
-        out.print(f"  {r.other.label} ({r.other.type.value})", markup=False, highlight=False)
+        out.print(_data(f"  {r.other.label} ({r.other.type.value})"))
         for ev in r.evidence:
             sentence = " ".join(ev["sentence"].split())
-            out.print(
-                f"    {ev['source']} [{ev['start']}:{ev['end']}] {ev['method']}: {sentence}",
-                markup=False,
-                highlight=False,
-            )
+            out.print(_data(f"    {ev['source']} [{ev['start']}:{ev['end']}] {ev['method']}: {sentence}"))
 
 
 @app.command()
 def show(
     name: Annotated[str, typer.Argument(help="A label or alias; case, accents and punctuation do not matter.")],
     format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
+    co_mentions: Annotated[
+        bool, typer.Option("--co-mentions", help="Also the names only mentioned beside it, with no grammatical tie.")
+    ] = False,
 ) -> None:
     """One entity with its relations, the sentences that state them, and its sources."""
     with opened() as g:
-        detail = g.show(name)
+        detail = g.show(name, co_mentions=co_mentions)
     _print_detail(detail, format)
 
 
@@ -264,7 +382,7 @@ def sparql(
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over all documents' graphs."""
     if (query is None) == (file is None):
         raise typer.BadParameter("give a QUERY or --file, not both")
-    text = query if query is not None else file.read_text(encoding="utf-8")
+    text = query if query is not None else Path(str(file)).read_text(encoding="utf-8")
     with opened(write=update) as g:
         result = g.sparql(text, update=update, timeout=timeout)
     _print_sparql(result, format)
@@ -274,20 +392,19 @@ def _print_sparql(result, fmt: Format) -> None:
     if result.kind == "update":
         err.print("update applied", highlight=False)
     elif result.kind == "ask":
-        print(json.dumps({"boolean": result.boolean}) if fmt is Format.json else str(result.boolean).lower())
+        answer = {"boolean": result.boolean}
+        print(json.dumps(answer) if fmt in (Format.json, Format.jsonl) else str(result.boolean).lower())
     elif result.kind == "graph":
         for t in result.triples:
-            print(f"{t} .")
-    elif fmt is Format.json:
-        print(json.dumps(result.rows, ensure_ascii=False, indent=2, default=str))
+            print(escape_c1(f"{t} ."))
+    elif _print_json(result.rows, fmt):
+        return
     elif fmt is Format.csv:
-        w = csv.DictWriter(sys.stdout, fieldnames=result.variables)
-        w.writeheader()
-        w.writerows(result.rows)
+        _csv(result.variables, ([row[v] for v in result.variables] for row in result.rows))
     else:
-        table = Table(*result.variables)
+        table = Table(*result.variables)  # variable names are letters, digits and underscores
         for row in result.rows:
-            table.add_row(*("" if row[v] is None else str(row[v]) for v in result.variables))
+            table.add_row(*(_data(row[v]) for v in result.variables))
         out.print(table)
 
 
@@ -297,47 +414,126 @@ def facts(
     between: Annotated[
         tuple[str, str] | None, typer.Option(help="Only figures about both A and B.", metavar="A B")
     ] = None,
-    format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
+    direct_only: Annotated[
+        bool, typer.Option("--direct-only", help="A country is itself only, not its bodies, firms and nationals.")
+    ] = False,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Figures the documents give (trade, investment, contract values, targets), each with its
-    source; figures from different sources that disagree are flagged."""
+    source; figures from different sources that disagree are flagged. A country named in --about or
+    --between counts its government bodies, firms and nationals (`through`)."""
     with opened() as g:
-        items = g.facts(about=about, between=between)
-    if format is DetailFormat.json:
-        print(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+        items = g.facts(about=about, between=between, direct_only=direct_only)
+    if not items and (about or between):
+        named = about or " and ".join(between or ())
+        err.print(_data(f"no figure is about {named}; `ties facts` lists every figure"))
+    if _print_json(items, format):
+        return
+    if format is Format.csv:
+        columns = ["measure", "value", "unit", "time", "status", "qualifier", "subjects", "source", "sentence"]
+        _csv(
+            [*columns, "disagrees_with"],
+            (
+                [f.measure, f.value, f.unit, f.time, f.status, f.qualifier, "; ".join(f.subjects), f.source.name]
+                + [f.sentence, "; ".join(f"{c.source} ({c.value:g})" for c in f.conflicts_with)]
+                for f in items
+            ),
+        )
         return
     table = Table("measure", "value", "unit", "time", "status", "about", "source", "disagrees with")
     for f in items:
-        others = ", ".join(f"{c['source']} ({c['value']:,.0f})" for c in f["conflicts_with"])
-        table.add_row(
-            f["measure"],
-            f"{f['value']:,.0f}",
-            f["unit"],
-            f["time"] or "",
-            f["status"],
-            ", ".join(f["subjects"]),
-            f["source"]["name"],
-            others,
-        )
+        others = ", ".join(f"{c.source} ({c.value:,.0f})" for c in f.conflicts_with)
+        row = (f.measure, f"{f.value:,.0f}", f.unit, f.time, f.status, ", ".join(f.subjects), f.source.name, others)
+        table.add_row(*map(_data, row))
     out.print(table)
+
+
+@app.command()
+def between(
+    a: Annotated[str, typer.Argument(help="An entity (a country stands for its bodies, firms and nationals).")],
+    b: Annotated[str, typer.Argument(help="Another entity.")],
+    min_sources: Annotated[int, typer.Option(help="Only ties stated by at least N documents.", min=1)] = 1,
+    relation: Annotated[Relation | None, typer.Option(help="Only ties of this kind.")] = None,
+    direct_only: Annotated[
+        bool, typer.Option("--direct-only", help="A country is itself only, not its bodies, firms and nationals.")
+    ] = False,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Every tie between A and B, both directions, and every entity tied to both (a project both
+    take part in), grouped by kind, each with the sentences that state it and its sources."""
+    with opened() as g:
+        ties = g.between(a, b, min_sources=min_sources, relation=relation, direct_only=direct_only)
+    if not ties:
+        err.print(
+            _data(
+                f"nothing ties {a} and {b}: searched their ties in both directions and the entities tied to both"
+                + ("" if direct_only else ", with what belongs to each country")
+                + (f", of kind {relation.value}" if relation else "")
+                + (f", stated by {min_sources} or more documents" if min_sources > 1 else "")
+                + f"; see `ties show {a}` for what {a} is tied to"
+            )
+        )
+    if _print_json(ties, format):
+        return
+    if format is Format.csv:
+        _csv(
+            ["kind", "relation", "via", "through", "sources", "subject", "object", "source", "sentence"],
+            (
+                [t.kind, t.relation, t.via_label, "; ".join(t.through), t.source_count]
+                + [leg.subject, leg.object, ev.source, ev.sentence]
+                for t in ties
+                for leg in t.legs
+                for ev in leg.evidence
+            ),
+        )
+        return
+    for t in ties:
+        via = f" via {t.via_label} ({t.via_type})" if t.via_label else ""
+        through = f"  [through {', '.join(t.through)}]" if t.through else ""
+        out.print(Text(printable(f"{t.relation}{via}  ({t.source_count} sources){through}"), style="bold"))
+        for leg in t.legs:
+            out.print(_data(f"  {leg.subject} {leg.relation} {leg.object}"))
+            for ev in leg.evidence[:3]:
+                out.print(_data(f"    {ev.source} [{ev.start}:{ev.end}]: {' '.join(ev.sentence.split())}"))
 
 
 @app.command()
 def timeline(
     a: Annotated[str, typer.Argument(help="An entity, usually a country.")],
     b: Annotated[str | None, typer.Argument(help="A second entity: only what involves both.")] = None,
-    format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
+    direct_only: Annotated[
+        bool, typer.Option("--direct-only", help="A country is itself only, not its bodies, firms and nationals.")
+    ] = False,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
-    """The dated events, agreements, projects and relations involving A (and B), in order, with sources."""
+    """The dated events, agreements, projects and relations involving A (and B), in order, with sources;
+    a country counts its government bodies, firms and nationals, and each row says through whom."""
     with opened() as g:
-        items = g.timeline(a, b)
-    if format is DetailFormat.json:
-        print(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+        items = g.timeline(a, b, direct_only=direct_only)
+    if not items:
+        err.print(
+            _data(
+                f"no dated event, agreement, project or relation involves {a}"
+                + (f" and {b}" if b else "")
+                + ("" if direct_only else " (nor what belongs to them)")
+                + f"; see `ties show {a}` for what {a} is tied to"
+            )
+        )
+    if _print_json(items, format):
         return
-    table = Table("date", "what", "", "source")
+    if format is Format.csv:
+        _csv(
+            ["date", "end_date", "what", "label", "type", "through", "source", "sentence"],
+            (
+                [i.date, i.end_date, i.what, i.label, i.type, "; ".join(i.through), i.source.name, i.sentence]
+                for i in items
+            ),
+        )
+        return
+    table = Table("date", "what", "", "through", "source")
     for item in items:
-        when = item["date"] + (f" to {item['end_date']}" if item.get("end_date") else "")
-        table.add_row(when, item["label"], item["what"], item["source"]["name"])
+        when = item.date + (f" to {item.end_date}" if item.end_date else "")
+        table.add_row(*map(_data, (when, item.label, item.what, ", ".join(item.through), item.source.name)))
     out.print(table)
 
 
@@ -349,12 +545,12 @@ def stats(
     with opened() as g:
         figures = g.stats()
     if format is DetailFormat.json:
-        print(json.dumps(figures, indent=2))
+        print(json.dumps(figures.model_dump(mode="json"), indent=2))
         return
     table = Table("what", "count")
-    for k in ("documents", "entities", "relations", "evidence", "quads"):
-        table.add_row(k, str(figures[k]))
-    for k, v in figures["entities_by_type"].items():
+    for k, n in figures.model_dump(exclude={"entities_by_type"}).items():
+        table.add_row(k, str(n))
+    for k, v in figures.entities_by_type.items():
         table.add_row(f"  {k}", str(v))
     out.print(table)
 
@@ -366,12 +562,11 @@ def documents(
     """The documents in the store, with their titles and hashes."""
     with opened() as g:
         docs = g.documents()
-    if format is DetailFormat.json:
-        print(json.dumps(docs, ensure_ascii=False, indent=2, default=str))
+    if _print_json(docs, format):
         return
     table = Table("file name", "title", "date", "sha256")
     for d in docs:
-        table.add_row(d["name"], d["title"] or "", d["date"] or "", d["sha256"][:12])
+        table.add_row(*map(_data, (d.name, d.title, d.date, d.sha256[:12])))
     out.print(table)
 
 
@@ -380,24 +575,23 @@ def remove(
     name: Annotated[str, typer.Argument(help="The document's file name, as `ties documents` lists it.")],
 ) -> None:
     """Remove one document and every fact only it asserted."""
-    with opened(write=True) as g:
+    # Not open_graph: a path with no store is an error here, where a writer would make a new store.
+    with one_line_errors(), TiesGraph(open_store(settings.store, write=True, create=False)) as g:
         removed = g.remove(name)
-    out.print(f"removed {removed}", markup=False, highlight=False)
+    out.print(_data(f"removed {removed}"))
 
 
 @app.command()
 def validate() -> None:
     """Check the store against the SHACL shapes in ontology.ttl, and every evidence span
     against its document's text. Exit 0 conforms, 1 does not, 2 could not run."""
-    try:
-        with open_graph(settings.store, write=False) as g:
-            report = g.validate()
-    except TiesError as exc:  # the check could not run: no store, broken ontology, pySHACL failure
-        raise fail(str(exc), code=2) from None
+    # Any library error here means the check could not run (no store, broken ontology, pySHACL failure).
+    with one_line_errors(code=2), open_graph(settings.store, write=False) as g:
+        report = g.validate()
     if report.conforms:
         out.print("conforms", highlight=False)
         return
-    out.print(report.text, markup=False, highlight=False)
+    out.print(_data(report.text, lines=True))
     raise typer.Exit(1)
 
 
@@ -405,14 +599,27 @@ def validate() -> None:
 def export(
     format: Annotated[ExportFormat, typer.Argument(help="graphml, gexf, csv, trig, nquads, turtle or jsonld.")],
     out_path: Annotated[
-        Path, typer.Argument(metavar="OUT", help="The file to write (csv writes OUT.nodes.csv and OUT.edges.csv).")
+        Path,
+        typer.Argument(
+            metavar="OUT",
+            help="The file to write, or - for standard output (csv writes two files: OUT.nodes.csv and OUT.edges.csv).",
+        ),
     ],
 ) -> None:
     """Write the graph for Gephi (graphml, gexf), spreadsheets (csv) or RDF tools."""
+    if str(out_path) == "-":
+        if format is ExportFormat.csv:
+            raise typer.BadParameter("csv writes two files (nodes and edges); give a path, not -", param_hint="OUT")
+        with opened() as g, tempfile.TemporaryDirectory(prefix="ties-export-") as folder:
+            (written,) = g.export(format.value, Path(folder) / f"export.{format.value}")
+            with written.open("rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return
     with opened() as g:
-        written = g.export(format.value, out_path)
-    for path in written:
-        out.print(f"wrote {path}", markup=False, highlight=False)
+        written_files = g.export(format.value, out_path)
+    for path in written_files:
+        out.print(_data(f"wrote {path}"))
 
 
 @app.command()
@@ -429,12 +636,10 @@ def evaluate(
     """Measure extraction against your own gold annotations, in a temporary store."""
     from graph import evaluate as run_evaluation
 
-    try:
+    with one_line_errors():
         result = run_evaluation(gold, documents)
-    except TiesError as exc:
-        raise fail(str(exc)) from None
     if format is DetailFormat.json:
-        print(json.dumps(result.__dict__, ensure_ascii=False, indent=2))
+        print(_json(result.__dict__))
         return
     if verbose:
         for title, items in (
@@ -443,21 +648,26 @@ def evaluate(
             ("wrong type", result.wrong_type),
             ("duplicates", result.duplicates),
             ("files that failed", result.failed_files),
+            (
+                "NER names not kept, by rule",
+                [f"{n:>5}  {rule}" for rule, n in sorted(result.ner_rejected.items(), key=lambda kv: (-kv[1], kv[0]))],
+            ),
         ):
             out.print(f"## {title}", highlight=False)
             for item in items:
-                out.print(f"  {item}", markup=False, highlight=False)
+                out.print(_data(f"  {item}"))
         out.print("## questions", highlight=False)
         for q in result.questions:
             if q["recall"] < 1 or q["precision"] < 1:
                 out.print(
-                    f"  {q['id']}: {q['ask']}  recall={q['recall']:.2f} precision={q['precision']:.2f}\n"
-                    f"      expected: {q['expected']}\n      returned: {q['returned']}",
-                    markup=False,
-                    highlight=False,
+                    _data(
+                        f"  {q['id']}: {q['ask']}  recall={q['recall']:.2f} precision={q['precision']:.2f}\n"
+                        f"      expected: {q['expected']}\n      returned: {q['returned']}",
+                        lines=True,
+                    )
                 )
-    out.print(result.summary(), markup=False, highlight=False)
-    out.print(f"recall by type: {result.recall_by_type}", markup=False, highlight=False)
+    out.print(_data(result.summary(), lines=True))
+    out.print(_data(f"recall by type: {result.recall_by_type}"))
 
 
 @app.command()
@@ -480,10 +690,8 @@ def benchmark(
     from graph.tools.benchmark import format_table, run_benchmark, run_export_benchmark
 
     run = run_export_benchmark if export_only else run_benchmark
-    try:
+    with one_line_errors():
         result = run(20000 if scale else docs, workdir=workdir, processes=jobs)
-    except TiesError as exc:
-        raise fail(str(exc)) from None
     print(json.dumps(result, indent=2) if as_json else format_table(result))
 
 
@@ -499,13 +707,37 @@ def serve(
     cors: Annotated[
         bool, typer.Option("--cors", help="Let pages of other sites (YASGUI in a browser) read the answers.")
     ] = False,
+    timeout: Annotated[float, typer.Option(help="Stop a query after this many seconds.", min=0.1)] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Refuse an answer of more rows (or triples).", min=1)] = 100_000,
+    max_mb: Annotated[float, typer.Option(help="Refuse an answer of more megabytes.", min=0.001)] = 64.0,
+    max_connections: Annotated[
+        int, typer.Option(help="Requests handled at once; more are answered 503.", min=1, max=1024)
+    ] = 16,
+    idle_timeout: Annotated[float, typer.Option(help="Drop a client silent for this many seconds.", min=0.1)] = 10.0,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service",
+            help="Allow SERVICE (the server queries other endpoints) and, with --allow-update, "
+            "LOAD from this machine or a private network.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint at /sparql (JSON, XML, CSV, TSV; Turtle, N-Triples),
     with a query page at /. Read-only unless --allow-update; Ctrl-C stops it."""
+    from graph.serve.server import Limits
     from graph.serve.server import serve as run_server
 
+    limits = Limits(
+        timeout=timeout,
+        max_rows=max_rows,
+        max_mb=max_mb,
+        connections=max_connections,
+        idle_timeout=idle_timeout,
+        allow_service=allow_service,
+    )
     try:
-        run_server(settings.store, host=host, port=port, allow_update=allow_update, cors=cors)
+        run_server(settings.store, host=host, port=port, allow_update=allow_update, cors=cors, limits=limits)
     except TiesError as exc:
         raise fail(str(exc)) from None
 

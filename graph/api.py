@@ -1,10 +1,11 @@
 """The library's front door, for notebooks and scripts::
 
 import graph
-with graph.open_graph("my-store") as g:
+with graph.open_graph("my-store", write=True) as g:   # read-only unless asked to write
     g.ingest(["articles/"])
     g.entities(type="Project", involving="Hyundai Rotem")
     g.show("KEPCO").relations
+    g.facts(about="Vietnam")[0].conflicts_with   # every query returns records of graph.model
     g.sparql("SELECT ?s WHERE { GRAPH ?g { ?s a ties:Firm } }").rows
     g.network()                      # a networkx.MultiDiGraph
     g.export("graphml", "ties.graphml")
@@ -18,13 +19,23 @@ import networkx as nx
 
 import graph.query as queries
 from graph.ingest import run as _ingest
-from graph.model import EntityDetail, EntitySummary, IngestReport
+from graph.model import (
+    DocumentInfo,
+    EntityDetail,
+    EntitySummary,
+    Fact,
+    IngestReport,
+    PairTie,
+    Records,
+    StoreStats,
+    TimelineEntry,
+)
 from graph.output import export as _export
 from graph.output.network import network
 from graph.read.files import DEFAULT_MAX_BYTES
 from graph.store import Store, open_store
 from graph.validate import ValidationReport, validate
-from graph.vocab import EntityType
+from graph.vocab import EntityType, Relation
 
 __all__ = ["DEFAULT_STORE", "TiesGraph", "open_graph", "evaluate"]
 
@@ -43,30 +54,59 @@ class TiesGraph:
         use_ner: bool = True,
         gazetteers: list[Path] | None = None,
         jobs: int | None = None,
+        max_seconds: float | None = _ingest.DEFAULT_MAX_SECONDS,
         **callbacks,
     ) -> list[IngestReport]:
         extractor = _ingest.default_extractor(gazetteers, use_ner=use_ner)
         return _ingest.ingest(
-            self.store, [Path(p) for p in paths], extractor, max_bytes=max_bytes, jobs=jobs, **callbacks
+            self.store,
+            [Path(p) for p in paths],
+            extractor,
+            max_bytes=max_bytes,
+            jobs=jobs,
+            max_seconds=max_seconds,
+            **callbacks,
         )
 
-    def entities(self, type: EntityType | str | None = None, involving: str | None = None) -> list[EntitySummary]:
+    def entities(
+        self, type: EntityType | str | None = None, involving: str | None = None, *, co_mentions: bool = False
+    ) -> Records[EntitySummary]:
+        """Entities (of TYPE; tied to INVOLVING, and with CO_MENTIONS also those only named beside it)."""
         kind = EntityType(type) if type else None
-        return queries.entities(self.store, kind, involving)
+        return Records(queries.entities(self.store, kind, involving, co_mentions))
 
-    def show(self, name: str) -> EntityDetail:
-        return queries.show(self.store, name)
+    def show(self, name: str, *, co_mentions: bool = False) -> EntityDetail:
+        return queries.show(self.store, name, co_mentions)
 
     def sparql(self, query: str, *, update: bool = False, timeout: float | None = None) -> queries.SparqlResult:
         return queries.run_sparql(self.store, query, allow_update=update, timeout=timeout)
 
-    def facts(self, about: str | None = None, between: tuple[str, str] | None = None) -> list[dict]:
+    def facts(
+        self, about: str | None = None, between: tuple[str, str] | None = None, *, direct_only: bool = False
+    ) -> Records[Fact]:
         """Figures (trade volumes, contract values, ...) with their sources; disagreeing ones flagged."""
-        return queries.facts(self.store, about=about, between=between)
+        return Records(queries.facts(self.store, about=about, between=between, direct_only=direct_only))
 
-    def timeline(self, a: str, b: str | None = None) -> list[dict]:
-        """The dated events, agreements, projects and relations involving A (and B), in order."""
-        return queries.timeline(self.store, a, b)
+    def timeline(self, a: str, b: str | None = None, *, direct_only: bool = False) -> Records[TimelineEntry]:
+        """The dated events, agreements, projects and relations involving A (and B), in order; a
+        country stands for its bodies, firms and nationals unless ``direct_only``."""
+        return Records(queries.timeline(self.store, a, b, direct_only=direct_only))
+
+    def between(
+        self,
+        a: str,
+        b: str,
+        *,
+        min_sources: int = 1,
+        relation: Relation | str | None = None,
+        direct_only: bool = False,
+    ) -> Records[PairTie]:
+        """What ties A and B: direct ties either way and entities tied to both, with their sentences;
+        a country stands for its bodies, firms and nationals unless ``direct_only``."""
+        kind = Relation(relation) if isinstance(relation, str) else relation
+        return Records(
+            queries.between(self.store, a, b, min_sources=min_sources, relation=kind, direct_only=direct_only)
+        )
 
     def network(self) -> nx.MultiDiGraph:
         return network(self.store)
@@ -77,11 +117,11 @@ class TiesGraph:
     def validate(self) -> ValidationReport:
         return validate(self.store)
 
-    def stats(self) -> dict:
+    def stats(self) -> StoreStats:
         return queries.stats(self.store)
 
-    def documents(self) -> list[dict]:
-        return queries.documents(self.store)
+    def documents(self) -> Records[DocumentInfo]:
+        return Records(queries.documents(self.store))
 
     def remove(self, name: str) -> str:
         return queries.remove_document(self.store, name)
@@ -105,7 +145,8 @@ def evaluate(gold: str | Path, documents: str | Path | None = None, *, use_ner: 
     return _evaluate(gold, Path(documents) if documents else gold, _ingest.default_extractor(use_ner=use_ner))
 
 
-def open_graph(location: str | Path = DEFAULT_STORE, *, write: bool = True, wait: float = 0.0) -> TiesGraph:
+def open_graph(location: str | Path = DEFAULT_STORE, *, write: bool = False, wait: float = 0.0) -> TiesGraph:
     """Open the store at ``location``: a folder (the embedded store, created when
-    writing) or a SPARQL endpoint URL or endpoint file (see graph.remote)."""
+    writing) or a SPARQL endpoint URL or endpoint file (see graph.store.remote).
+    Read-only unless ``write``: a reader never creates a store or takes the writer's lock."""
     return TiesGraph(open_store(location, write=write, wait=wait))

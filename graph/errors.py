@@ -18,8 +18,15 @@ pySHACL, the document parsers) are re-raised as one of these with
     ├── NameLookupError          a NAME the user gave matches no single entity
     │   ├── UnknownNameError     .suggestions: the closest names
     │   └── AmbiguousNameError   .candidates: every entity it could mean
+    ├── DocumentNotFoundError    no document in the store has that name, path or hash
+    ├── ExportError              an export could not be written
     ├── DataFileError            the gazetteer or ontology shipped with ties is broken
-    └── ValidationRunError       the SHACL check itself could not run
+    ├── ValidationRunError       the SHACL check itself could not run
+    └── BenchmarkError           the benchmark could not measure (no model, failed documents)
+
+Which class a backend error becomes depends on what failed, not on the
+backend's exception type: a query the parser rejects is a QueryError, a store
+that cannot be opened, read or written is a StoreError.
 """
 
 from __future__ import annotations
@@ -38,8 +45,11 @@ __all__ = [
     "NameLookupError",
     "UnknownNameError",
     "AmbiguousNameError",
+    "DocumentNotFoundError",
+    "ExportError",
     "DataFileError",
     "ValidationRunError",
+    "BenchmarkError",
 ]
 
 
@@ -107,9 +117,27 @@ class AmbiguousNameError(NameLookupError):
         super().__init__(f"{name!r} could mean several entities: {listed}; give the full name")
 
 
+class DocumentNotFoundError(TiesError):
+    """.suggestions: the closest document names."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(f"no document named {name!r} in the store{hint}; list them with `ties documents`")
+
+
+class ExportError(TiesError):
+    pass
+
+
 class DataFileError(TiesError):
     pass
 
 
 class ValidationRunError(TiesError):
+    pass
+
+
+class BenchmarkError(TiesError):
     pass

@@ -44,6 +44,7 @@ class Evaluation:
     question_precision: float = 0.0
     questions: list[dict] = field(default_factory=list)
     failed_files: list[str] = field(default_factory=list)
+    ner_rejected: dict[str, int] = field(default_factory=dict)  # NER's names not kept, by rule, in all documents
 
     def summary(self) -> str:
         perfect = sum(1 for q in self.questions if q["recall"] == 1 and q["precision"] == 1)
@@ -73,12 +74,15 @@ def evaluate(gold_dir: Path, documents: Path, extractor: Extractor) -> Evaluatio
     gold = _jsonl(gold_dir / "entities.jsonl")
     questions = _jsonl(gold_dir / "questions.jsonl")
     with tempfile.TemporaryDirectory(prefix="ties-evaluate-") as tmp:
-        with open_store(Path(tmp) / "store", write=True) as store:
+        with open_store(Path(tmp) / "store", write=True, announce=False) as store:
             reports = ingest(store, [documents], extractor)
             predicted = [e.model_dump(mode="json") for e in entities(store)]
             result = _score_entities(predicted, gold)
             result.documents = sum(1 for r in reports if r.status in ("added", "replaced", "unchanged"))
             result.failed_files = [r.error or r.path for r in reports if r.status == "failed"]
+            for r in reports:
+                for rule, count in r.rejected.items():
+                    result.ner_rejected[rule] = result.ner_rejected.get(rule, 0) + count
             _score_questions(store, questions, gold, result)
     return result
 
@@ -136,13 +140,14 @@ def _score_questions(store, questions: list[dict], gold: list[dict], result: Eva
             else:
                 got = entities(store, EntityType(q["type"]), q["involving"])
                 answers = [{match_key(a) for a in group} for group in q["answers"]]
-                found, good, counted = set(), 0, 0
+                found: set[int] = set()
+                good = counted = 0
                 for item in got:
-                    n = _names(item.model_dump())
-                    hit = {i for i, group in enumerate(answers) if n & group}
+                    names = _names(item.model_dump())
+                    hit = {i for i, group in enumerate(answers) if names & group}
                     found |= hit
                     good += bool(hit)
-                    counted += bool(hit) or not (n & optional)
+                    counted += bool(hit) or not (names & optional)
                 returned = [i.label for i in got]
                 recall = len(found) / len(answers) if answers else 1.0
                 precision = good / counted if counted else float(not answers)

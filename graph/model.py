@@ -1,12 +1,14 @@
 """The records that flow between the stages: a document, what extraction found
-in it, and what lookups return."""
+in it, and what the queries return (entities, figures, timelines, the catalogue)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph.errors import TiesError
 from graph.vocab import EntityType, Relation
 
 __all__ = [
@@ -22,6 +24,16 @@ __all__ = [
     "RelationView",
     "EntityDetail",
     "IngestReport",
+    "Conflict",
+    "Fact",
+    "TimelineEntry",
+    "StoreStats",
+    "DocumentInfo",
+    "TieEvidence",
+    "PairLeg",
+    "PairTie",
+    "Records",
+    "to_pandas",
 ]
 
 
@@ -46,6 +58,7 @@ class Document(BaseModel):
     meta: DocumentMeta
     text: str
     masked: str
+    warnings: list[str] = Field(default_factory=list)  # what reading changed or doubts, for the ingest report
 
 
 class Span(BaseModel):
@@ -98,6 +111,7 @@ class Extraction(BaseModel):
     ties: list[Tie]
     datings: list = Field(default_factory=list)  # graph.dates.Dating: what a date dates
     observations: list = Field(default_factory=list)  # graph.observations.Observation: figures
+    rejected: dict[str, int] = Field(default_factory=dict)  # NER's names not kept: rule -> how many
 
 
 class Source(BaseModel):
@@ -134,3 +148,143 @@ class IngestReport(BaseModel):
     entities: int = 0
     ties: int = 0
     error: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+    rejected: dict[str, int] = Field(default_factory=dict)  # NER's names not kept, by the rule that says why
+
+
+class Conflict(BaseModel):
+    """Another source's figure for the same measure, unit, time and subjects that differs by more
+    than the tolerance: another document's, or one the same document credits to another party."""
+
+    source: str  # the other document's file name
+    value: float
+    sentence: str
+    status: str
+    id: str
+    attribution: str | None = None  # who that document says gives the figure
+
+
+class Fact(BaseModel):
+    """A figure one document gives (see graph.query.facts), with where it says it."""
+
+    measure: str
+    value: float
+    unit: str
+    time: str | None
+    status: str  # reported, approximate, estimate or target
+    qualifier: str | None
+    subjects: list[str]  # the labels of subject_ids' entities, sorted
+    subject_ids: list[str]
+    source: Source
+    sentence: str
+    start: int  # the sentence's offsets into the document's text
+    end: int
+    quote: str | None  # the figure's own words
+    method: str | None
+    confidence: float | None
+    id: str
+    attribution: str | None = None  # who the document says gives the figure ("according to X"), as written
+    attributed_to: str | None = None  # that party's entity IRI, when it is an entity in the store
+    through: list[str] = Field(default_factory=list)  # the members of a named country the figure is about
+    conflicts_with: list[Conflict] = Field(default_factory=list)
+
+
+class TimelineEntry(BaseModel):
+    """One dated thing in a timeline (see graph.query.timeline): the same date of the
+    same thing from several documents is one entry."""
+
+    date: str  # ISO 8601, as exact as the sources say: "2024", "2024-03", "2024-03-07"
+    end_date: str | None
+    precision: str
+    what: str  # the property read out: "signed", "took place", ...
+    label: str  # "A – B" for diplomatic relations
+    type: str | None  # the entity's type, or "DiplomaticRelations"
+    property: str
+    id: str
+    other: str | None  # the second country of diplomatic relations
+    source: Source  # the first of sources by name; sentence and quote are its
+    sources: list[Source]
+    sentence: str
+    quote: str | None
+    through: list[str] = Field(default_factory=list)  # a country's members that bring the entry in
+
+
+class StoreStats(BaseModel):
+    """How much the store holds."""
+
+    documents: int
+    entities: int
+    entities_by_type: dict[str, int]
+    relations: int  # distinct (subject, relation, object) across documents
+    evidence: int
+    quads: int
+
+
+class DocumentInfo(BaseModel):
+    """A document in the store, as its metadata describes it."""
+
+    name: str  # the file name it was ingested from
+    id: str  # its IRI, also the name of its graph
+    title: str | None
+    date: str | None
+    sha256: str
+    ingested: str  # ISO 8601 date and time, as stored
+
+
+class TieEvidence(BaseModel):
+    """A sentence that states a tie: its document's file name and its offsets into the document's text."""
+
+    source: str
+    sentence: str
+    start: int
+    end: int
+    method: str | None = None
+
+
+class PairLeg(BaseModel):
+    """One stated tie, subject to object, with every sentence that states it."""
+
+    subject: str
+    subject_id: str
+    predicate: str
+    relation: str
+    object: str
+    object_id: str
+    evidence: list[TieEvidence]
+    sources: list[Source]
+
+
+class PairTie(BaseModel):
+    """What ties two entities (see graph.query.between): a direct tie (one leg), or an entity tied
+    to both (``via_*``, a leg to each side). ``through`` names the members of a country that the
+    tie runs through ("Polish Armament Agency" for Poland)."""
+
+    kind: str  # "direct" or "through"
+    relation: str
+    via_id: str | None = None
+    via_label: str | None = None
+    via_type: str | None = None
+    through: list[str] = Field(default_factory=list)
+    legs: list[PairLeg]
+    sources: list[Source]
+    source_count: int
+
+
+def to_pandas(rows: list[dict[str, Any]]) -> Any:
+    """ROWS as a pandas DataFrame, one column a field; pandas is an optional extra."""
+    try:
+        import pandas
+    except ImportError as exc:
+        raise TiesError("to_pandas() needs pandas; install it with `pip install 'ties[pandas]'`") from exc
+    return pandas.DataFrame(rows)
+
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+class Records(list[RecordT]):
+    """What the library's lookups return: a list of records that a notebook turns into a DataFrame
+    in one call (nested records, such as sources, stay as dicts in their cells)."""
+
+    def to_pandas(self) -> Any:
+        return to_pandas([record.model_dump(mode="json") for record in self])

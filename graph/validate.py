@@ -31,6 +31,8 @@ def validate(store: Store) -> ValidationReport:
         raise
     except Exception as exc:  # rdflib raises many parser types; all mean the ontology file is broken
         raise ValidationRunError(f"cannot parse ontology.ttl ({exc.__class__.__name__}: {exc}); fix the file") from exc
+    # Every table read whole first: damage the checks below would not reach fails the run here, as a StoreError.
+    store.verify()
     data = _union(store)
     try:
         conforms, _, text = pyshacl.validate(

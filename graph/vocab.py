@@ -1,4 +1,4 @@
-"""The vocabulary: namespaces, the eleven entity types, the relation kinds, and
+"""The vocabulary: namespaces, the twelve entity types, the relation kinds, and
 the prefixes every SPARQL query gets predeclared."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ META_GRAPH = "https://w3id.org/ties/graph/metadata"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"  # a plain literal's datatype, which RDF 1.1 leaves unwritten
 OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -43,13 +44,14 @@ def sparql_prologue() -> str:
 
 
 class EntityType(str, Enum):
-    """The eleven kinds of thing ties records; the value is the class's local name."""
+    """The twelve kinds of thing ties records; the value is the class's local name."""
 
     Country = "Country"
     Firm = "Firm"
     GovernmentBody = "GovernmentBody"
     InternationalOrganization = "InternationalOrganization"
     ResearchOrganization = "ResearchOrganization"
+    Organization = "Organization"
     Person = "Person"
     Project = "Project"
     Agreement = "Agreement"
@@ -72,6 +74,7 @@ _PLURALS = {
     EntityType.GovernmentBody: "government-bodies",
     EntityType.InternationalOrganization: "international-organizations",
     EntityType.ResearchOrganization: "research-organizations",
+    EntityType.Organization: "organizations",
     EntityType.Person: "people",
     EntityType.Project: "projects",
     EntityType.Agreement: "agreements",
@@ -101,6 +104,9 @@ class Relation(str, Enum):
     heldIn = "heldIn"
     basedIn = "basedIn"
     nationality = "nationality"
+    # Two names in one sentence with no grammatical path between them: weaker
+    # than a tie and not one of its sub-properties; lookups leave it out unless asked.
+    coMentioned = "coMentioned"
 
     @property
     def iri(self) -> str:
@@ -128,9 +134,12 @@ _RELATION_LABELS = {
     Relation.heldIn: "held in",
     Relation.basedIn: "based in",
     Relation.nationality: "nationality",
+    Relation.coMentioned: "co-mentioned with",
 }
 
 RELATION_BY_IRI = {r.iri: r for r in Relation}
 TYPE_BY_IRI = {t.iri: t for t in EntityType}
-# The relation properties as a SPARQL VALUES list (the same for every query that follows ties).
-RELATION_VALUES = " ".join(f"<{r.iri}>" for r in Relation)
+# The relation properties as a SPARQL VALUES list (the same for every query that follows ties);
+# co-mentions are not ties and stay out of it.
+RELATION_VALUES = " ".join(f"<{r.iri}>" for r in Relation if r is not Relation.coMentioned)
+CO_MENTION_VALUES = RELATION_VALUES + f" <{Relation.coMentioned.iri}>"

@@ -4,6 +4,8 @@ PDF writer. Imported by tests and by conftest's fixtures."""
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -59,3 +61,11 @@ def write_pdf(path: Path, lines: list[str], title: str | None = None) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def installed_ties() -> str:
+    """The `ties` console script the install put beside this interpreter (else the one on PATH)."""
+    candidate = Path(sys.executable).parent / "ties"
+    found = str(candidate) if candidate.exists() else shutil.which("ties")
+    assert found, "the `ties` console script is not installed"
+    return found

@@ -3,8 +3,9 @@ through the installed `ties` entry point."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -13,16 +14,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import typer.main
+from typer.testing import CliRunner
 
+import graph
 from cli import app
-from tests.helpers import ROOT, SAMPLES
+from tests.helpers import ROOT, SAMPLES, Cli, installed_ties
 
 COMMANDS = sorted(c.name for c in typer.main.get_command(app).commands.values())
-
-
-def installed_ties() -> str:
-    candidate = Path(sys.executable).parent / "ties"
-    return str(candidate) if candidate.exists() else shutil.which("ties")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -50,6 +48,7 @@ def test_entities_json_follows_the_contract(samples):
             "GovernmentBody",
             "InternationalOrganization",
             "ResearchOrganization",
+            "Organization",
             "Person",
             "Project",
             "Agreement",
@@ -308,3 +307,89 @@ def test_a_query_within_its_timeout_answers_as_usual(samples):
     assert result.exit_code == 0 and '"boolean": true' in result.stdout
     result = samples("sparql", "CONSTRUCT { ?s a ties:Firm } WHERE { ?s a ties:Firm } LIMIT 1", "--timeout", "30")
     assert result.exit_code == 0 and "ontology#Firm" in result.stdout
+
+
+def test_version_and_short_help_answer():
+    runner = CliRunner()
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.stdout.strip() == f"ties {graph.__version__}"
+    assert graph.__version__ != "0+not-installed"
+    short = runner.invoke(app, ["-h"])
+    assert short.exit_code == 0 and "ingest" in short.stdout
+    assert runner.invoke(app, ["show", "-h"]).exit_code == 0
+
+
+def test_store_is_taken_after_the_command_name_too(tmp_path):
+    store = tmp_path / "late"
+    (tmp_path / "a.txt").write_text("KEPCO signed a contract with ENEC in Abu Dhabi.\n")
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", str(tmp_path / "a.txt"), "--store", str(store), "--no-ner"])
+    assert ingested.exit_code == 0, ingested.output
+    assert (store / "oxigraph").is_dir()
+    listed = runner.invoke(app, ["firms", "--format", "json", f"--store={store}"])
+    assert listed.exit_code == 0 and "KEPCO" in {f["label"] for f in json.loads(listed.stdout)}
+
+
+def test_a_piped_ingest_of_many_files_says_how_far_it_is(tmp_path, monkeypatch):
+    import cli
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"n{i}.txt").write_text(f"Firm Number{i} Holdings Inc. opened an office in Seoul.\n")
+    monkeypatch.setattr(cli._progress, "EVERY_S", 0.0)  # a line at every file, rather than every 5 s
+    result = CliRunner().invoke(app, ["--store", str(tmp_path / "store"), "ingest", str(folder), "--no-ner"])
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stderr.splitlines() if line.startswith("progress")]
+    assert progress and progress[-1].startswith("progress   12/12 files")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["entities"], ["facts"], ["timeline", "Türkiye"], ["documents"], ["sparql", "SELECT ?s WHERE { ?s a ties:Firm }"]],
+)
+def test_json_lines_hold_one_parsable_object_a_line_and_match_the_json(samples, command):
+    lines = samples(*command, "--format", "jsonl")
+    assert lines.exit_code == 0, lines.output
+    parsed = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert parsed and parsed == samples.json(*command)
+
+
+@pytest.mark.parametrize(("command", "first_column"), [(["facts"], "measure"), (["timeline", "Türkiye"], "date")])
+def test_facts_and_timeline_have_csv_with_a_row_a_record(samples, command, first_column):
+    result = samples(*command, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and list(rows[0])[0] == first_column
+    assert len(rows) == len(samples.json(*command))
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("SELECT ?s WHERE { ?s a undeclared:Thing }", "undeclared prefix"),
+        ("SELECT ?s WHERE { ?s a ties:Firm ", 'expected one of "," "."'),
+    ],
+)
+def test_a_sparql_syntax_error_is_one_short_line_with_the_position(samples, query, says):
+    result = samples("sparql", query)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert says in line and "line 1, column" in line and len(line) < 250 and "\\u{" not in line
+
+
+def test_co_mentions_are_left_out_of_lookups_unless_asked(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Norway expanded its coast guard fleet last year, and Kestrel Dynamics Corp. opened an office in Lima.\n"
+    )
+    cli = Cli(tmp_path / "store")
+    assert cli("ingest", tmp_path / "a.txt").exit_code == 0
+    assert cli.json("entities", "--involving", "Norway") == []
+    asked = {e["label"] for e in cli.json("entities", "--involving", "Norway", "--co-mentions")}
+    assert "Kestrel Dynamics Corp." in asked
+    assert [f["label"] for f in cli.json("firms", "--involving", "Norway", "--co-mentions")] == [
+        "Kestrel Dynamics Corp."
+    ]
+    plain = cli.json("show", "Norway")["relations"]
+    assert not any(r["relation"] == "co-mentioned with" for r in plain)
+    assert any(r["relation"] == "co-mentioned with" for r in cli.json("show", "Norway", "--co-mentions")["relations"])

@@ -36,7 +36,7 @@ def _imports(path: Path) -> list[tuple[str, list[str], bool]]:
 
 def test_the_public_api_is_pinned():
     assert sorted(graph.__all__) == sorted(
-        ["DEFAULT_STORE", "TiesGraph", "open_graph", "evaluate", "TiesError", "EntityType", "Relation"]
+        ["DEFAULT_STORE", "TiesGraph", "open_graph", "evaluate", "TiesError", "EntityType", "Relation", "__version__"]
     )
     for name in graph.__all__:
         assert getattr(graph, name) is not None

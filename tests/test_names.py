@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.names import fold, iri_slug, match_key, tokens
+from graph.names import fold, iri_slug, match_key, strip_format, tokens
 
 names = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
 # Letters, digits, spaces and punctuation: where "case" means what a user means by it.
@@ -54,3 +55,34 @@ def test_punctuation_and_leading_article_do_not_matter():
 def test_iri_slug_keeps_case_so_distinct_names_stay_distinct():
     assert iri_slug("US") != iri_slug("us")
     assert iri_slug("Hyundai Rotem") == "Hyundai_Rotem"
+
+
+def test_format_characters_are_every_unicode_format_character():
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    every = "".join(c for c in chars if unicodedata.category(c) == "Cf")
+    others = "".join(c for c in chars if unicodedata.category(c) != "Cf")
+    assert len(every) > 150 and strip_format(every) == ""
+    assert strip_format(others) == others
+
+
+format_chars = st.sampled_from(["\u200d", "\u200c", "\u200b", "\ufeff", "\u200e", "\u202e", "\u00ad", "\u2060"])
+
+
+@given(words, st.lists(st.tuples(st.integers(min_value=0), format_chars), max_size=4))
+def test_invisible_format_characters_do_not_change_a_match_key(text, inserts):
+    spiked = text
+    for at, char in inserts:
+        at %= len(spiked) + 1
+        spiked = spiked[:at] + char + spiked[at:]
+    assert match_key(spiked) == match_key(text)
+
+
+def test_a_format_character_inside_a_word_keeps_the_word_whole_with_its_offsets():
+    text = "Hanwha Aero\u200bspace and \u200eKestrel\u200d Dynamics"
+    assert [t.key for t in tokens(text)] == ["hanwha", "aerospace", "and", "kestrel", "dynamics"]
+    aerospace = tokens(text)[1]
+    assert text[aerospace.start : aerospace.end] == "Aero\u200bspace"
+
+
+def test_iri_slug_ignores_format_characters():
+    assert iri_slug("Hanwha\u200d Aero\u00adspace") == iri_slug("Hanwha Aerospace") == "Hanwha_Aerospace"

@@ -33,3 +33,11 @@ def test_evaluate_command_prints_the_measures(cli):
     result = cli("evaluate", ROOT / "data" / "eval", "--documents", SAMPLES)
     assert result.exit_code == 0, result.output
     assert "entities: precision" in result.stdout and "questions: recall" in result.stdout
+
+
+def test_evaluate_verbose_counts_the_names_ner_found_and_a_rule_rejected(cli):
+    result = cli("evaluate", ROOT / "data" / "eval", "--documents", SAMPLES, "--verbose")
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("## NER names not kept, by rule", 1)[1].split("##", 1)[0]
+    counted = [line.split(None, 1) for line in section.strip().splitlines()]
+    assert counted and all(n.isdigit() and int(n) > 0 and rule for n, rule in counted)

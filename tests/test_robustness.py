@@ -217,6 +217,7 @@ def test_file_over_the_size_limit_is_refused_in_one_line_naming_max_size(cli, do
     assert "MB" in line
 
 
+@pytest.mark.slow
 def test_raising_max_size_ingests_a_large_file(cli, docs):
     filler = "".join(
         f"The weather on day {i} was mild and the markets were calm as traders waited.\n" for i in range(64000)
@@ -394,6 +395,7 @@ def test_a_file_name_that_is_not_utf8_does_not_stop_the_others(cli, docs):
         assert cli("remove", "--", other).exit_code == 0
 
 
+@pytest.mark.slow
 def test_ten_thousand_small_files_are_all_ingested(tmp_path):
     count = 10_000
     docs = tmp_path / "docs"
@@ -483,6 +485,7 @@ def _assert_whole(cli: Cli) -> None:
     assert len({r["n"] for r in per_meta}) <= 1, f"metadata of one shape differs: {per_meta[:5]}"
 
 
+@pytest.mark.slow
 def test_killed_ingest_leaves_whole_documents_and_a_rerun_completes(tmp_path):
     total = 3 * graph.ingest.run.BULK_DOCS  # several commits, so that the kill lands before the last
     folder = tmp_path / "reports"
@@ -584,6 +587,7 @@ def test_a_second_writer_that_waits_too_little_gets_one_line(cli, store, tmp_pat
     assert "another ties process" in result.stderr and 0.8 <= waited < 5
 
 
+@pytest.mark.slow
 def test_a_reader_during_ingest_sees_whole_batches_or_is_told_busy(tmp_path):
     total = 250
     folder = tmp_path / "reports"
@@ -848,6 +852,7 @@ _SPANS = """SELECT ?text ?start ?end ?sentence WHERE { GRAPH ?g { ?g ties:text ?
             ?ev a ties:Evidence ; ties:start ?start ; ties:end ?end ; ties:sentence ?sentence } }"""
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=_TEXTS)
 def test_fuzzed_text_is_ingested_or_reported_and_spans_slice_the_text(text):
@@ -860,7 +865,7 @@ def test_fuzzed_text_is_ingested_or_reported_and_spans_slice_the_text(text):
             if report.status == "failed":
                 assert report.error and "\n" not in report.error
                 assert "bug in ties" not in report.error, report.error
-                assert g.stats()["documents"] == 0
+                assert g.stats().documents == 0
                 return
             (stored,) = g.sparql("SELECT ?t WHERE { GRAPH ?g { ?g ties:text ?t } }").rows
             if "\x00" not in text:
@@ -884,6 +889,7 @@ _BYTES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @example(data="Hyundai Rotem signed.".encode("utf-16-le") + b"x")  # UTF-16 without a BOM, cut mid-character
 @FUZZ
 @given(data=_BYTES)
@@ -896,7 +902,7 @@ def test_fuzzed_bytes_are_ingested_or_reported(data):
             assert report.status in ("added", "failed")
             if report.status == "failed":
                 assert report.error and "\n" not in report.error and "bug in ties" not in report.error
-                assert g.stats()["documents"] == 0
+                assert g.stats().documents == 0
                 return
             (stored,) = g.sparql("SELECT ?t WHERE { GRAPH ?g { ?g ties:text ?t } }").rows
             assert "\x00" not in stored["t"], "binary data was stored as a document's text"
@@ -945,6 +951,7 @@ def _rules_extractor():
     return default_extractor(use_ner=False)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(stem=_FILE_STEMS)
 def test_fuzzed_file_names_are_stored_as_given_and_removable_by_name(stem):

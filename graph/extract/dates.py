@@ -28,10 +28,10 @@ into quads with ``dating_quads``):
     without a publication date they are skipped. Dates outside sentences (a
     line of bare numbers) are not found.
 
-``date_entities(text, sentences, mentions, keys, entities, dates) -> list[Dating]``
-    Ties a date to the entity it dates when the sentence says so. ``mentions``,
-    ``keys`` and ``entities`` are exactly what ``graph.resolve.resolve`` returns
-    (the mentions kept, one key per mention, entities by key). ``property`` is
+``date_entities(doc, dates) -> list[Dating]``
+    Ties a date to the entity it dates when the sentence says so. ``doc`` is the
+    document's ``graph.extract.context.DocumentContext`` (the mentions
+    resolution kept, one key per mention, entities by key). ``property`` is
     one of ``PROPERTIES``:
 
     - events: "date" (the day, or the first day with ``date.end_date`` for a
@@ -88,9 +88,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from graph.extract.context import DocumentContext, clause_start
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.model import Entity
@@ -107,7 +108,6 @@ __all__ = [
     "event_day",
 ]
 
-T = EntityType
 
 # --- event_day (used by graph.resolve) ---------------------------------------------
 
@@ -281,8 +281,8 @@ def find_dates(text: str, sentences: list[Sentence], published: str | None = Non
     ref = normalise_published(published)
     out: list[DateMention] = []
     for index, sent in enumerate(sentences):
-        found = [_read(text, m, index) for m in _DATES.finditer(text, sent.start, sent.end)]
-        found = [d for d in found if d is not None]
+        read = (_read(text, m, index) for m in _DATES.finditer(text, sent.start, sent.end))
+        found = [d for d in read if d is not None]
         found = _from_to(text, sent, index, found)
         found = [_operator(text, sent, d) for d in found]
         if ref:
@@ -292,7 +292,7 @@ def find_dates(text: str, sentences: list[Sentence], published: str | None = Non
 
 
 def _read(text: str, m: re.Match, index: int) -> DateMention | None:
-    kind = m.lastgroup.replace("_", "-")
+    kind = (m.lastgroup or "").replace("_", "-")
     s = m.group()
     start, end = m.span()
     months = [_MONTH_NUMBER[w[:3].lower()] for w in re.findall(r"[A-Z][a-z]+", s) if w[:3].lower() in _MONTH_NUMBER]
@@ -487,7 +487,7 @@ def document_date(
 
 _CUE_TABLE: list[tuple[frozenset, str, re.Pattern]] = [
     (
-        frozenset({T.Event}),
+        frozenset({EntityType.Event}),
         "date",
         re.compile(
             r"\b(?:(?:was|were|is|are|will be|be)\s+)?(?:held|took place|takes place|take place|taking place|staged|convened"
@@ -496,9 +496,13 @@ _CUE_TABLE: list[tuple[frozenset, str, re.Pattern]] = [
             re.I,
         ),
     ),
-    (frozenset({T.Event}), "endDate", re.compile(r"\b(?:ended|ends|concluded|closed|finished|wrapped up)\b", re.I)),
     (
-        frozenset({T.Agreement}),
+        frozenset({EntityType.Event}),
+        "endDate",
+        re.compile(r"\b(?:ended|ends|concluded|closed|finished|wrapped up)\b", re.I),
+    ),
+    (
+        frozenset({EntityType.Agreement}),
         "inForceDate",
         re.compile(
             r"\b(?:entered into force|came into force|enter into force|enters into force|took effect|take effect"
@@ -508,18 +512,18 @@ _CUE_TABLE: list[tuple[frozenset, str, re.Pattern]] = [
         ),
     ),
     (
-        frozenset({T.Agreement}),
+        frozenset({EntityType.Agreement}),
         "signedDate",
         re.compile(r"\b(?:signed|inked|concluded|sealed|initial(?:l)?ed|awarded)\b", re.I),
     ),
     (
-        frozenset({T.Agreement}),
+        frozenset({EntityType.Agreement}),
         "startDate",
         re.compile(r"\b(?:established|launched|created|adopted|set up|struck|agreed)\b", re.I),
     ),
-    (frozenset({T.Agreement}), "endDate", re.compile(r"\b(?:expired|expires|terminated|lapsed)\b", re.I)),
+    (frozenset({EntityType.Agreement}), "endDate", re.compile(r"\b(?:expired|expires|terminated|lapsed)\b", re.I)),
     (
-        frozenset({T.Project}),
+        frozenset({EntityType.Project}),
         "startDate",
         re.compile(
             r"\b(?:(?:construction|work|building)\s+(?:began|started|commenced|begins|starts|will begin)|broke ground"
@@ -528,7 +532,7 @@ _CUE_TABLE: list[tuple[frozenset, str, re.Pattern]] = [
         ),
     ),
     (
-        frozenset({T.Project}),
+        frozenset({EntityType.Project}),
         "completionDate",
         re.compile(
             r"\b(?:opened|inaugurated|completed|finished|commissioned|entered (?:commercial )?(?:service|operation)"
@@ -728,37 +732,27 @@ _ADJACENT_AFTER = re.compile(r"^\s*(?:,|\()?\s*(?:(?:held\s+)?(?:on|in|of|from))
 _ADJACENT_BEFORE = re.compile(r"^\s*$")
 
 
-def date_entities(
-    text: str,
-    sentences: list[Sentence],
-    mentions: list[Mention],
-    keys: list[str],
-    entities: dict[str, Entity],
-    dates: list[DateMention],
-) -> list[Dating]:
+def date_entities(doc: DocumentContext, dates: list[DateMention]) -> list[Dating]:
     """Datings, one per (entity, property, date) and document, the most
     confident kept; in text order."""
-    by_sentence: dict[int, list[tuple[Mention, str]]] = {}
-    for m, key in zip(mentions, keys, strict=False):
-        by_sentence.setdefault(m.sentence, []).append((m, key))
-    top_countries = _top_countries(mentions, keys, entities)
+    text, entities, countries = doc.text, doc.entities, doc.top_countries
     found: dict[tuple, Dating] = {}
     for d in dates:
-        sent = sentences[d.sentence]
-        items = sorted(by_sentence.get(d.sentence, []), key=lambda mk: mk[0].start)
+        sent = doc.sentences[d.sentence]
+        items = doc.in_sentence(d.sentence)
         sent_dates = [x for x in dates if x.sentence == d.sentence and x is not d]
-        for dating in _datings(text, sent, d, items, entities, top_countries, sent_dates):
+        for dating in _datings(text, sent, d, items, entities, countries, sent_dates):
             dating.sentence_text = text[sent.start : sent.end]
             dating.sentence_start, dating.sentence_end = sent.start, sent.end
             who = frozenset({dating.entity_key, dating.other_key}) if dating.other_key else dating.entity_key
-            key = (who, dating.property, dating.date.begin, dating.date.end_date)
-            if key not in found or found[key].confidence < dating.confidence:
-                found[key] = dating
+            slot = (who, dating.property, dating.date.begin, dating.date.end_date)
+            if slot not in found or found[slot].confidence < dating.confidence:
+                found[slot] = dating
     kept = [x for x in found.values() if not _coarser(x, found.values())]
     return sorted(kept, key=lambda x: (x.date.start, x.entity_key, x.property))
 
 
-def _coarser(x: Dating, all_: object) -> bool:
+def _coarser(x: Dating, all_: Iterable[Dating]) -> bool:
     """A year the document states more exactly elsewhere for the same thing
     ("the 2025 Ankara Summit" and "held on November 24-25, 2025")."""
     return any(
@@ -773,18 +767,8 @@ def _coarser(x: Dating, all_: object) -> bool:
     )
 
 
-def _top_countries(mentions: list[Mention], keys: list[str], entities: dict[str, Entity]) -> list[str]:
-    counts = Counter(k for m, k in zip(mentions, keys, strict=False) if entities[k].type is T.Country and not m.nested)
-    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-
-
-def _clause_start(text: str, sent: Sentence, pos: int) -> int:
-    cut = text.rfind(";", sent.start, pos)
-    return cut + 1 if cut >= 0 else sent.start
-
-
 def _words(
-    text: str, start: int, end: int, items: list[tuple[Mention, str]], dates: list[DateMention] = ()
+    text: str, start: int, end: int, items: list[tuple[Mention, str]], dates: Sequence[DateMention] = ()
 ) -> list[str] | None:
     """The words of text[start:end] with entity names as "x", dates as "d"
     and bracketed asides dropped; None if a name or date is cut or a clause
@@ -809,7 +793,7 @@ def _filler_ok(words: list[str] | None, allowed: set[str], limit: int = 12) -> b
 
 
 def _datings(text, sent, d: DateMention, items, entities, top_countries, dates):
-    clause = _clause_start(text, sent, d.start)
+    clause = clause_start(text, sent, d.start)
     before = [(m, k) for m, k in items if m.end <= d.start and m.start >= clause and not _inner_only(m, entities[k])]
     relations = list(_relations(text, sent, d, clause, items, entities, top_countries))
     if relations:
@@ -817,7 +801,7 @@ def _datings(text, sent, d: DateMention, items, entities, top_countries, dates):
         return
     # A date inside an event's name, next to it before or after.
     for m, k in items:
-        if entities[k].type is not T.Event or d.kind in ("since", "by"):
+        if entities[k].type is not EntityType.Event or d.kind in ("since", "by"):
             continue
         if m.start <= d.start and d.end <= m.end:
             yield Dating(k, "date", d, d.sentence, "pattern:date:in-name", 0.6)
@@ -838,7 +822,7 @@ def _date_first(text, sent, d: DateMention, items, entities):
     """ "On June 25, 1950, the Korean War broke out", "In 2013 the FTA entered
     into force", "on 24 November 2025, the two countries signed an MoU": the
     date opens the clause, the verb follows."""
-    lead = text[_clause_start(text, sent, d.start) : d.start]
+    lead = text[clause_start(text, sent, d.start) : d.start]
     opens = re.fullmatch(r"\W*(?:(?:on|in|during|from|at the end of)\s+)?", lead, re.I)
     intro = (
         re.match(r"\s*,", text[d.end : d.end + 2])
@@ -882,7 +866,7 @@ def _date_first(text, sent, d: DateMention, items, entities):
 
 
 def _inner_only(m: Mention, entity: Entity) -> bool:
-    return m.nested and entity.type is not T.Country
+    return m.nested and entity.type is not EntityType.Country
 
 
 def _cued(text, d, clause, items, entities, dates):
@@ -937,7 +921,7 @@ def _target(text, d: DateMention, clause: int, before, entities):
     if cue is None:
         return
     for _m, k in reversed(before):
-        if entities[k].type is T.Project:
+        if entities[k].type is EntityType.Project:
             yield Dating(k, "targetDate", d, d.sentence, "pattern:date:by", 0.65)
             return
 
@@ -967,7 +951,7 @@ def _relations(text, sent, d: DateMention, clause: int, items, entities, top_cou
         return
     countries: list[str] = []
     for m, k in items:
-        if entities[k].type is T.Country and k not in countries and m.start >= clause:
+        if entities[k].type is EntityType.Country and k not in countries and m.start >= clause:
             countries.append(k)
     confidence = 0.8
     if len(countries) == 1:

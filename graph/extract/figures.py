@@ -1,10 +1,9 @@
 """Figures in text: money, counts and percentages, with what they measure,
 when, about whom, and how sure the text is (their quads: graph.rdf.observations).
 
-``find_observations(text, sentences, mentions, keys, entities, dates, published=None) -> list[Observation]``
-    ``mentions``/``keys``/``entities`` are what ``graph.resolve.resolve``
-    returns, ``dates`` what ``graph.dates.find_dates`` returns for the same
-    text. One ``Observation`` per figure:
+``find_observations(doc, dates, published=None) -> list[Observation]``
+    ``doc`` is the document's ``graph.extract.context.DocumentContext``, ``dates``
+    what ``graph.extract.dates.find_dates`` returns for the same text. One ``Observation`` per figure:
 
     - ``value``: the number with its scale applied, a float: "$12.8 billion"
       -> 12800000000.0, "₹1.2 lakh crore" -> 1.2e12, "€450m" -> 450000000.0,
@@ -97,9 +96,9 @@ Use (in extract.py, given ``doc``, ``sentences``, ``mentions``, ``keys``,
 ``entities``; pass ``doc.text`` so the evidence slices ``ties:text``)::
 
     dates = find_dates(doc.text, sentences, published=doc.meta.date)
-    datings = date_entities(doc.text, sentences, mentions, keys, entities, dates)
-    observations = find_observations(doc.text, sentences, mentions, keys, entities, dates,
-                                     published=doc.meta.date)
+    context = DocumentContext(doc.text, sentences, mentions, keys, entities)
+    datings = date_entities(context, dates)
+    observations = find_observations(context, dates, published=doc.meta.date)
 
 and in rdf/ingest, given ``canon``::
 
@@ -110,14 +109,12 @@ and in rdf/ingest, given ``canon``::
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from graph.extract.context import DocumentContext, clause_start
 from graph.extract.dates import DateMention, document_date
-from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
-from graph.model import Entity
 from graph.vocab import EntityType
 
 __all__ = [
@@ -128,7 +125,6 @@ __all__ = [
     "find_observations",
 ]
 
-T = EntityType
 
 MEASURES = {
     "bilateral trade volume": "the value of goods (and services) traded between two countries in a period",
@@ -172,6 +168,8 @@ class Observation:
     sentence_text: str = ""
     sentence_start: int = 0
     sentence_end: int = 0
+    attribution: str | None = None  # who the text says gives the figure, as written ("Chinese customs")
+    attributed_to: str | None = None  # that party's entity key, when it is an entity the text names
 
 
 # --- figures --------------------------------------------------------------------------
@@ -467,28 +465,19 @@ _ASIDE = re.compile(r"\b(?:since|after|before|until|when|following|compared\s+(?
 
 
 def find_observations(
-    text: str,
-    sentences: list[Sentence],
-    mentions: list[Mention],
-    keys: list[str],
-    entities: dict[str, Entity],
-    dates: list[DateMention],
-    published: str | None = None,
+    doc: DocumentContext, dates: list[DateMention], published: str | None = None
 ) -> list[Observation]:
     """The figures of the text with what they measure (see the module docstring)."""
-    as_of = document_date(text, sentences, dates, published)
+    text, entities, countries = doc.text, doc.entities, doc.top_countries
+    as_of = document_date(text, doc.sentences, dates, published)
     explicit = published is not None and as_of is not None
-    by_sentence: dict[int, list[tuple[Mention, str]]] = {}
-    for m, key in zip(mentions, keys, strict=False):
-        by_sentence.setdefault(m.sentence, []).append((m, key))
     dates_in: dict[int, list[DateMention]] = {}
     for d in dates:
         dates_in.setdefault(d.sentence, []).append(d)
-    countries = _top_countries(mentions, keys, entities)
     out: list[Observation] = []
     last: Observation | None = None
-    for index, sent in enumerate(sentences):
-        items = sorted(by_sentence.get(index, []), key=lambda mk: mk[0].start)
+    for index, sent in enumerate(doc.sentences):
+        items = doc.in_sentence(index)
         sent_dates = [
             d for d in dates_in.get(index, []) if not any(m.start <= d.start and d.end <= m.end for m, _ in items)
         ]
@@ -566,11 +555,6 @@ def _segment(text: str, sent: Sentence, figures: list[tuple], i: int) -> tuple[i
     return lo, hi
 
 
-def _top_countries(mentions, keys, entities) -> list[str]:
-    counts = Counter(k for m, k in zip(mentions, keys, strict=False) if entities[k].type is T.Country and not m.nested)
-    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-
-
 def _figures(text: str, sent: Sentence, dates: list[DateMention]) -> list[tuple[int, int, float, str, str]]:
     """(start, end, value, unit, method) of each figure, in order, no overlaps."""
     if not _DIGIT.search(text, sent.start, sent.end):
@@ -639,8 +623,8 @@ def _observation(
     explicit,
     segment,
 ) -> Observation | None:
-    clause_start = _clause_start(text, sent, start)
-    if previous is not None and previous.start >= clause_start and _CONVERSION.fullmatch(text[previous.end : start]):
+    clause = clause_start(text, sent, start)
+    if previous is not None and previous.start >= clause and _CONVERSION.fullmatch(text[previous.end : start]):
         # "$1.7 billion, or roughly 2 trillion won": the same figure in another unit.
         qualifier = _qualifier(text[max(sent.start, start - 30) : start])
         return Observation(
@@ -661,14 +645,14 @@ def _observation(
             sentence_start=sent.start,
             sentence_end=sent.end,
         )
-    window_start = max(clause_start, prev_end if prev_end is not None else clause_start, start - 160)
+    window_start = max(clause, prev_end if prev_end is not None else clause, start - 160)
     before = text[window_start:start]
     after = text[end : min(next_start, end + 40)]
-    measure, confidence = _measure(text, start, end, unit, method, before, after, clause_start, previous)
+    measure, confidence = _measure(text, start, end, unit, method, before, after, clause, previous)
     qualifier = _qualifier(text[max(sent.start, start - 30) : start].replace("\\", ""))
     time_date = _time(text, start, end, next_start, dates, claimed, items)
-    status = _status(text, sent, clause_start, start, end, before, after, qualifier, time_date, as_of, explicit)
-    subjects, sure = _subjects(text, sent, clause_start, start, end, measure, items, entities, countries, segment)
+    status = _status(text, sent, clause, start, end, before, after, qualifier, time_date, as_of, explicit)
+    subjects, sure = _subjects(text, sent, clause, start, end, measure, items, entities, countries, segment)
     if not subjects:
         return None
     if not sure:
@@ -676,6 +660,9 @@ def _observation(
     time = None
     if time_date is not None:
         time = time_date.begin if not time_date.end_date else f"{time_date.begin}/{time_date.end_date}"
+    elif previous is not None and _SAME_PERIOD.search(text, end, min(next_start, end + 40)):
+        time = previous.time  # "... in 2023, and $181.5bn for the same year according to ..."
+    attribution, attributed_to = _attribution(text, start, end, segment, items)
     return Observation(
         measure=measure,
         value=value,
@@ -693,17 +680,63 @@ def _observation(
         sentence_text=text[sent.start : sent.end],
         sentence_start=sent.start,
         sentence_end=sent.end,
+        attribution=attribution,
+        attributed_to=attributed_to,
     )
 
 
-def _clause_start(text: str, sent: Sentence, pos: int) -> int:
-    cut = text.rfind(";", sent.start, pos)
-    return cut + 1 if cut >= 0 else sent.start
+# Who gives a figure: "according to X", "data from X", "X said/estimates/reported".
+_FROM_DATA = (
+    r"(?:(?:the\s+)?(?:data|figures|statistics|numbers|estimates)\s+(?:from|by|of|released\s+by|published\s+by)\s+)"
+)
+_ACCORDING = re.compile(
+    rf"\b(?:according\s+to\s+{_FROM_DATA}?|{_FROM_DATA}|(?:as\s+)?(?:reported|estimated|published|announced)\s+by\s+"
+    r"|citing\s+)(?:the\s+)?",
+    re.I,
+)
+_SAYS = re.compile(
+    r"\s+(?:data|figures|statistics)?\s*(?:said|says|say|reported|reports|estimated|estimates|estimate|"
+    r"announced|announces|put|puts|showed|shows|show|stated|states)\b",
+    re.I,
+)
+_PARTY_END = re.compile(r"[,;.()\[\]]|\s(?:and|but|while|which|who|that|in|for|on|at|as|to)\s|\s\d")
+_SAME_PERIOD = re.compile(r"\b(?:for|in|during)\s+(?:the\s+same\s+(?:year|period|month|quarter)|that\s+year)\b", re.I)
+
+
+def _attribution(text, start, end, segment, items) -> tuple[str | None, str | None]:
+    """(the party as written, its entity key or None) that the figure's own stretch of the sentence
+    credits with it; the cue nearest the figure wins, so two figures in one sentence keep apart."""
+    lo, hi = segment
+    found: list[tuple[int, str, str | None]] = []  # (distance from the figure, party, key)
+    for cue in _ACCORDING.finditer(text, lo, hi):
+        party, key = _party_at(text, cue.end(), hi, items)
+        if party:
+            found.append((abs(cue.start() - end) if cue.start() >= end else start - cue.end(), party, key))
+    for m, key in items:
+        if lo <= m.start and m.end <= hi and _SAYS.match(text, m.end, hi):
+            found.append((abs(m.start - end) if m.start >= end else start - m.end, text[m.start : m.end], key))
+    if not found:
+        return None, None
+    _, party, key = min(found, key=lambda f: f[0])
+    return party, key
+
+
+def _party_at(text: str, at: int, hi: int, items) -> tuple[str | None, str | None]:
+    """The party named at AT: the words up to the next clause boundary (at most six), and the key of
+    the entity whose mention is exactly those words ("Brazil's ministry" is not Brazil)."""
+    stop = _PARTY_END.search(text, at, hi)
+    words = text[at : stop.start() if stop else hi].split()[:6]
+    party = " ".join(words)
+    for m, key in items:
+        if m.start == at and text[m.start : m.end] == party:
+            return party, key
+    return (party or None), None
 
 
 def _measure(text, start, end, unit, method, before, after, clause_start, previous) -> tuple[str, float]:
     if method == "pattern:count":
-        noun = re.search(r"(\w+)$", text[start:end]).group(1).lower()
+        last_word = re.search(r"(\w+)$", text[start:end])
+        noun = last_word.group(1).lower() if last_word else ""
         _, measure = _COUNT_NOUNS[noun]
         if measure == "quantity" and _ORDER_CUE.search(before + " " + after):
             return "order quantity", 0.75
@@ -815,7 +848,7 @@ def _subjects(
     if measure in _TRADE:
         named: list[str] = []
         for _, k in items:
-            if entities[k].type is T.Country and k not in named:
+            if entities[k].type is EntityType.Country and k not in named:
                 named.append(k)
         if len(named) >= 2:
             return named[:2], True
@@ -831,7 +864,7 @@ def _subjects(
         for m, k in items:
             if m.start < low or m.start >= high:
                 continue
-            if m.nested and entities[k].type is not T.Country:
+            if m.nested and entities[k].type is not EntityType.Country:
                 continue
             if k not in out:
                 out.append(k)

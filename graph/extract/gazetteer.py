@@ -50,6 +50,8 @@ class Gazetteer:
         for entry in entries:
             for name in [entry.label, *entry.aliases]:
                 self._add(name, entry, demonym=False)
+                for variant in _and_variants(name):
+                    self._add(variant, entry, demonym=False)
             for name in entry.demonyms:
                 self._add(name, entry, demonym=True)
 
@@ -118,6 +120,15 @@ class Gazetteer:
                     best = Match(entry, toks[i].start, toks[j - 1].end, i, j, demonym)
                     break
         return best
+
+
+def _and_variants(name: str) -> list[str]:
+    """ "Aerospace & Defense" is also written "Aerospace and Defense", and the other way round."""
+    if " & " in name:
+        return [name.replace(" & ", " and ")]
+    if " and " in name:
+        return [name.replace(" and ", " & ")]
+    return []
 
 
 def _in_compound(text: str, end: int, entry: Entry) -> bool:

@@ -1,4 +1,4 @@
-"""Typing rules: which of the eleven types a name is, from its own words.
+"""Typing rules: which of the twelve types a name is, from its own words.
 
 A name's head (its last words: "Bridge", "Inc.", "Summit") or its opening
 ("Ministry of", "University of", "Memorandum of Understanding") says what kind
@@ -15,12 +15,11 @@ from graph.vocab import EntityType
 
 __all__ = ["type_by_head", "TITLES", "PRODUCT_HEADS", "HEAD_WORDS", "is_model_code"]
 
-T = EntityType
 
 # Heads, longest first within a type; matched on the folded last words.
 _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
     (
-        T.Firm,
+        EntityType.Firm,
         (
             "news agency",
             "news service",
@@ -79,7 +78,7 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
         ),
     ),
     (
-        T.GovernmentBody,
+        EntityType.GovernmentBody,
         (
             "ministry",
             "administration",
@@ -119,7 +118,7 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
         ),
     ),
     (
-        T.Place,
+        EntityType.Place,
         (
             "exhibition center",
             "exhibition centre",
@@ -146,10 +145,30 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
             "oblast",
             "prefecture",
             "industrial zone",
+            "river",
+            "lake",
+            "mountain",
+            "mountains",
+            "valley",
+            "canyon",
+            "basin",
+            "gulf",
+            "sea",
+            "ocean",
+            "desert",
+            "glacier",
+            "plateau",
+            "wilderness",
+            "national park",
+            "metropolitan area",
+            "region",
+            "route",
+            "avenue",
+            "boulevard",
         ),
     ),
     (
-        T.ResearchOrganization,
+        EntityType.ResearchOrganization,
         (
             "university",
             "institute",
@@ -160,13 +179,52 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
             "laboratories",
             "lab",
             "think tank",
-            "foundation",
             "observatory",
             "research",
+            "college",
+            "business school",
+            "law school",
+            "medical school",
+            "school of law",
+            "school of medicine",
         ),
     ),
     (
-        T.Project,
+        EntityType.Organization,
+        (
+            "party",
+            "league",
+            "club",
+            "football club",
+            "fc",
+            "union",
+            "trade union",
+            "association",
+            "federation",
+            "confederation",
+            "society",
+            "foundation",
+            "committee",
+            "movement",
+            "orchestra",
+            "choir",
+            "band",
+            "ensemble",
+            "church",
+            "brotherhood",
+            "newspaper",
+            "gazette",
+            "herald",
+            "tribune",
+            "broadcasting corporation",
+            "broadcasting company",
+            "school",
+            "charity",
+            "trust",
+        ),
+    ),
+    (
+        EntityType.Project,
         (
             "nuclear power plant",
             "power plant",
@@ -201,7 +259,7 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
         ),
     ),
     (
-        T.Agreement,
+        EntityType.Agreement,
         (
             "agreement",
             "free trade agreement",
@@ -224,7 +282,7 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
         ),
     ),
     (
-        T.Event,
+        EntityType.Event,
         (
             "summit",
             "visit",
@@ -263,7 +321,7 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
         ),
     ),
     (
-        T.Product,
+        EntityType.Product,
         (
             "tank",
             "howitzer",
@@ -297,7 +355,7 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
 # Openings that decide the type whatever the head is.
 _OPENINGS: list[tuple[EntityType, tuple[str, ...]]] = [
     (
-        T.GovernmentBody,
+        EntityType.GovernmentBody,
         (
             "ministry of",
             "ministry for",
@@ -313,11 +371,11 @@ _OPENINGS: list[tuple[EntityType, tuple[str, ...]]] = [
         ),
     ),
     (
-        T.ResearchOrganization,
+        EntityType.ResearchOrganization,
         ("university of", "institute of", "institute for", "center for", "centre for", "academy of", "college of"),
     ),
     (
-        T.Agreement,
+        EntityType.Agreement,
         (
             "memorandum of understanding",
             "treaty of",
@@ -328,7 +386,7 @@ _OPENINGS: list[tuple[EntityType, tuple[str, ...]]] = [
             "accord on",
         ),
     ),
-    (T.Event, ("battle of", "siege of", "war of", "summit on", "conference on")),
+    (EntityType.Event, ("battle of", "siege of", "war of", "summit on", "conference on")),
 ]
 
 _HEAD_INDEX = sorted(
@@ -392,7 +450,7 @@ TITLES = {
     "journalist",
 }
 
-PRODUCT_HEADS = {h for t, heads in _HEADS if t is T.Product for h in heads}
+PRODUCT_HEADS = {h for t, heads in _HEADS if t is EntityType.Product for h in heads}
 # Every word that can head an organisation, place or thing: never part of a person's name.
 HEAD_WORDS = {w for _, heads in _HEADS + _OPENINGS for h in heads for w in fold(h).split() if len(w) > 2} - {"group"}
 _MODEL_CODE = re.compile(r"^[A-Z]{1,5}-?\d{1,4}[A-Z]{0,2}$|^[A-Z]{1,4}\d{1,4}-[A-Z0-9]+$")
@@ -442,7 +500,7 @@ def type_by_head(name: str) -> tuple[EntityType, str] | None:
     if not words:
         return None
     for opening, kind in _OPENINGS_BY_FIRST.get(words[0], ()):
-        if words[: len(opening)] == opening and len(words) > len(opening) - (1 if kind is T.Agreement else 0):
+        if words[: len(opening)] == opening and len(words) > len(opening) - (1 if kind is EntityType.Agreement else 0):
             return kind, "opening:" + " ".join(opening)
     for head, kind in _HEADS_BY_LAST.get(words[-1], ()):
         if len(words) > len(head) and words[-len(head) :] == head:

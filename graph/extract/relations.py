@@ -1,9 +1,15 @@
 """Relations: which entities a sentence ties together, and how.
 
-Every pair of entities named in one sentence is tied, unless a contrast
-("While A ..., B ...") separates them. The words between the two names (and,
-failing those, the sentence's verb) choose the kind of tie; without a cue the
-tie is the generic ``tiedTo``. Names inside names give ties of their own
+With spaCy's parser installed, a tie needs a grammatical path between the two
+names (graph.extract.syntax reads the paths and their kinds); two names in a
+sentence with no path are only co-mentioned (``ties:coMentioned``, kept
+apart from ties). A pronoun or definite description ("it", "the company",
+"the monument" after "X is a monument") stands for the entity it refers back
+to, with evidence spanning both sentences. What lies in a place lies in what
+holds it (inferred), and in a text that names one country only and places a
+place in it, a place or body it does not place otherwise lies in that
+country (inferred). Without a parser, every pair in a sentence is tied and
+cue words choose the kind. Names inside names give ties of their own
 ("Türkiye Nuclear Energy Inc." is based in Türkiye), marked as inferred with
 their reason, and so do the gazetteer's home countries."""
 
@@ -12,34 +18,34 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from graph.extract import syntax
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.model import Entity, Evidence, Tie
 from graph.names import match_key
 from graph.vocab import EntityType, Relation
 
-__all__ = ["find_ties"]
+__all__ = ["find_ties", "parse_plan"]
 
-T = EntityType
-R = Relation
 
-ACTORS = {T.Country, T.Firm, T.GovernmentBody, T.InternationalOrganization, T.ResearchOrganization, T.Person}
-THINGS = {T.Project, T.Product, T.Agreement, T.Event}
+ACTORS = syntax.ACTORS
+THINGS = {EntityType.Project, EntityType.Product, EntityType.Agreement, EntityType.Event}
 _ORDER = {
     t: i
     for i, t in enumerate(
         [
-            T.Person,
-            T.Firm,
-            T.GovernmentBody,
-            T.ResearchOrganization,
-            T.Country,
-            T.InternationalOrganization,
-            T.Product,
-            T.Project,
-            T.Agreement,
-            T.Event,
-            T.Place,
+            EntityType.Person,
+            EntityType.Firm,
+            EntityType.GovernmentBody,
+            EntityType.ResearchOrganization,
+            EntityType.Organization,
+            EntityType.Country,
+            EntityType.InternationalOrganization,
+            EntityType.Product,
+            EntityType.Project,
+            EntityType.Agreement,
+            EntityType.Event,
+            EntityType.Place,
         ]
     )
 }
@@ -47,83 +53,192 @@ _ORDER = {
 # Cue words, checked in this order; each applies to some (subject, object) types.
 _CUES: list[tuple[Relation, re.Pattern, set, set]] = [
     (
-        R.partyTo,
+        Relation.partyTo,
         re.compile(
             r"\b(sign(?:ed|s|ing)?|ink(?:ed|s)?|conclud(?:ed|es|e)|part(?:y|ies) to|between|ratif\w+|"
             r"agree[ds]?|negotiat\w+)\b",
             re.I,
         ),
         ACTORS,
-        {T.Agreement},
+        {EntityType.Agreement},
     ),
     (
-        R.signedAt,
+        Relation.signedAt,
         re.compile(r"\b(signed|inked|concluded)\b.*\b(at|during|on the sidelines of|on the margins of)\b", re.I),
-        {T.Agreement},
-        {T.Event, T.Place},
+        {EntityType.Agreement},
+        {EntityType.Event, EntityType.Place},
     ),
     (
-        R.memberOf,
+        Relation.memberOf,
         re.compile(r"\b(members?|membership|comprising|consisting of|compris(?:es|ed)|join(?:ed|s)?)\b", re.I),
-        {T.Country, T.Firm, T.GovernmentBody, T.ResearchOrganization},
-        {T.InternationalOrganization},
+        {EntityType.Country, EntityType.Firm, EntityType.GovernmentBody, EntityType.ResearchOrganization},
+        {EntityType.InternationalOrganization},
     ),
-    (R.investsIn, re.compile(r"\binvest(?:s|ed|ing|ment|ments)?\b", re.I), ACTORS, THINGS | {T.Place, T.Country}),
     (
-        R.finances,
+        Relation.investsIn,
+        re.compile(r"\binvest(?:s|ed|ing|ment|ments)?\b", re.I),
+        ACTORS,
+        THINGS | {EntityType.Place, EntityType.Country},
+    ),
+    (
+        Relation.finances,
         re.compile(r"\b(financ\w*|fund(?:s|ed|ing)?|loans?|lent|credit)\b", re.I),
         ACTORS,
-        {T.Project, T.Product},
+        {EntityType.Project, EntityType.Product},
     ),
-    (R.builds, re.compile(r"\b(buil[dt]s?|building|construct\w*)\b", re.I), ACTORS, {T.Project, T.Product}),
     (
-        R.supplies,
+        Relation.builds,
+        re.compile(r"\b(buil[dt]s?|building|construct\w*)\b", re.I),
+        ACTORS,
+        {EntityType.Project, EntityType.Product},
+    ),
+    (
+        Relation.supplies,
         re.compile(r"\b(suppl(?:y|ies|ied|ying)|deliver\w*|export\w*|s(?:ell|old|ells)|provid\w+|offer\w*)\b", re.I),
         ACTORS,
-        {T.Product, T.Project, T.GovernmentBody},
+        {EntityType.Product, EntityType.Project, EntityType.GovernmentBody},
     ),
-    (R.produces, re.compile(r"\b(produc\w+|manufactur\w+|assembl\w+)\b", re.I), ACTORS, {T.Product, T.Project}),
-    (R.develops, re.compile(r"\b(develop\w*|design\w*|co-develop\w*)\b", re.I), ACTORS, {T.Product, T.Project}),
     (
-        R.participatesIn,
+        Relation.produces,
+        re.compile(r"\b(produc\w+|manufactur\w+|assembl\w+)\b", re.I),
+        ACTORS,
+        {EntityType.Product, EntityType.Project},
+    ),
+    (
+        Relation.develops,
+        re.compile(r"\b(develop\w*|design\w*|co-develop\w*)\b", re.I),
+        ACTORS,
+        {EntityType.Product, EntityType.Project},
+    ),
+    (
+        Relation.participatesIn,
         re.compile(r"\b(participat\w+|t(?:ake|ook|akes) part|involv\w+|join\w*|attend\w*|contribut\w+)\b", re.I),
         ACTORS,
-        {T.Project, T.Event},
+        {EntityType.Project, EntityType.Event},
     ),
-    (R.heldIn, re.compile(r"\b(held|took place|hosted|convened|in|at)\b", re.I), {T.Event}, {T.Place, T.Country}),
+    (
+        Relation.heldIn,
+        re.compile(r"\b(held|took place|hosted|convened|in|at)\b", re.I),
+        {EntityType.Event},
+        {EntityType.Place, EntityType.Country},
+    ),
 ]
 _CONTRAST = re.compile(r"^\W*(while|whereas|although|though|unlike)\b", re.I)
 _HEAD_TITLES = re.compile(
     r"\b(president|prime minister|premier|chancellor|king|queen|emir|crown prince|sultan|leader)\b", re.I
 )
 _CONFIDENCE = {
+    "dependency": Decimal("0.8"),
+    "path": Decimal("0.6"),
+    "contained": Decimal("0.6"),
+    "sole-country": Decimal("0.5"),
     "cue": Decimal("0.8"),
-    "cooccurrence": Decimal("0.5"),
+    "cooccurrence": Decimal("0.4"),
     "name": Decimal("0.7"),
     "title": Decimal("0.85"),
     "gazetteer": Decimal("0.6"),
-    "adjacent": Decimal("0.4"),
 }
 
 
 def find_ties(
-    text: str, sentences: list[Sentence], mentions: list[Mention], keys: list[str], entities: dict[str, Entity]
+    text: str,
+    sentences: list[Sentence],
+    mentions: list[Mention],
+    keys: list[str],
+    entities: dict[str, Entity],
+    parses: dict[int, list[tuple[int, object]]] | None = None,
 ) -> list[Tie]:
+    """Ties in TEXT. PARSES holds, for each sentence index the parser read
+    (see parse_plan), its clauses as (offset, spaCy Doc); a pair of names in a
+    parsed sentence with no grammatical path between them is only co-mentioned.
+    Without PARSES (no model installed), cue words choose the kind as before."""
     by_sentence: dict[int, list[tuple[Mention, str]]] = {}
     for m, key in zip(mentions, keys, strict=False):
         by_sentence.setdefault(m.sentence, []).append((m, key))
     ties: dict[tuple, Tie] = {}
+
+    def keep(tie: Tie) -> None:
+        old = ties.get((tie.subject, tie.object, tie.evidence.start))
+        if old is None or _STRENGTH.get(old.predicate, 2) < _STRENGTH.get(tie.predicate, 2):
+            ties[(tie.subject, tie.object, tie.evidence.start)] = tie
+        elif tie.predicate not in (old.predicate, Relation.tiedTo, Relation.coMentioned):
+            ties[(tie.subject, tie.object, tie.evidence.start, tie.predicate)] = tie
+
+    resolved: dict[int, list[tuple[int, str]]] = {}  # sentence -> (offset, key) of anaphors read there
+    described: dict[str, tuple[str, Sentence]] = {}  # noun -> the entity last said to be one, and where
     for index, items in sorted(by_sentence.items()):
         sent = sentences[index]
-        for tie in _sentence_ties(text, sent, items, entities):
-            ties.setdefault((tie.subject, tie.predicate, tie.object, tie.evidence.start), tie)
-        previous = by_sentence.get(index - 1)
-        if previous and _continues(text, sentences[index - 1], sent):
-            for tie in _bridge_ties(text, sentences[index - 1], sent, previous, items, entities):
-                ties.setdefault((tie.subject, tie.predicate, tie.object, tie.evidence.start), tie)
+        for m, key in items:
+            for tie in _inner_ties(text, sent, m, key, entities):
+                keep(tie)
+        if parses is not None and index in parses:
+            found = _structure_ties(
+                text, sentences, index, items, parses[index], entities, by_sentence, resolved, described
+            )
+        elif parses is not None:
+            found = _co_mentions(text, sent, items, entities)  # a heading or list line: no statement to parse
+        else:
+            found = _sentence_ties(text, sent, items, entities)
+        for tie in found:
+            keep(tie)
     for tie in _gazetteer_ties(text, sentences, mentions, keys, entities):
-        ties.setdefault((tie.subject, tie.predicate, tie.object, tie.evidence.start), tie)
-    return list(ties.values())
+        keep(tie)
+    for tie in _contained_ties(text, list(ties.values()), entities):
+        keep(tie)
+    for tie in _sole_country_ties(text, sentences, mentions, keys, list(ties.values()), entities):
+        keep(tie)
+    return _strongest(list(ties.values()))
+
+
+def _strongest(ties: list[Tie]) -> list[Tie]:
+    """A pair the document ties with a specific kind somewhere needs no
+    generic tie (co-mentions stay: each records a sentence naming both)."""
+    specific = {frozenset((t.subject, t.object)) for t in ties if t.predicate not in _STRENGTH}
+    return [t for t in ties if t.predicate is not Relation.tiedTo or frozenset((t.subject, t.object)) not in specific]
+
+
+def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
+    """A place (or a body or project) whose country the text does not say lies in the one country
+    the text names, when it names one only and places something in it
+    ("X is a village in Y, Norway. ... the river Z"): inferred, with the
+    sentences of both as evidence."""
+    countries = {k for m, k in zip(mentions, keys, strict=False) if entities[k].type is EntityType.Country}
+    if len(countries) != 1:
+        return
+    country = next(iter(countries))
+    placed_in = {
+        t.subject for t in ties if t.predicate in (Relation.locatedIn, Relation.basedIn) and t.object == country
+    }
+    named = any(k == country and not m.demonym for m, k in zip(mentions, keys, strict=False))
+    if not named or not any(entities[k].type is EntityType.Place for k in placed_in):
+        return  # the text must name the country and place a place in it
+    containers: dict[str, set[str]] = {}
+    for t in ties:
+        if t.predicate in (Relation.locatedIn, Relation.basedIn, Relation.heldIn):
+            containers.setdefault(t.subject, set()).add(t.object)
+    first: dict[str, Mention] = {}
+    for m, k in zip(mentions, keys, strict=False):
+        first.setdefault(k, m)
+    stated = sentences[first[country].sentence]
+    for key, m in first.items():
+        relation = syntax.spatial(entities[key].type, EntityType.Country)
+        if relation is None or key in placed_in or key in containers:
+            continue  # placed somewhere already: what holds that place says its country, if anything
+        if entities[key].type in (EntityType.InternationalOrganization, EntityType.Event):
+            continue  # these cross borders: an event is often held abroad
+        here = sentences[m.sentence]
+        span = Sentence(min(here.start, stated.start), max(here.end, stated.end), False)
+        reason = f"the text names no country but {entities[country].label}, where it places what it locates"
+        yield Tie.model_construct(
+            subject=key,
+            predicate=relation,
+            object=country,
+            evidence=_evidence(text, span, "inferred:sole-country", _CONFIDENCE["sole-country"], reason),
+        )
+
+
+# A tie keeps its strongest reading of a pair in one sentence.
+_STRENGTH = {Relation.coMentioned: 0, Relation.tiedTo: 1}
 
 
 def _evidence(text: str, sent: Sentence, method: str, confidence: Decimal, reason: str | None = None) -> Evidence:
@@ -141,65 +256,247 @@ def _evidence(text: str, sent: Sentence, method: str, confidence: Decimal, reaso
 _MOST_PAIRED = 40  # distinct names; a "sentence" naming more is a list or table, not a statement
 
 
-def _sentence_ties(text: str, sent: Sentence, items: list[tuple[Mention, str]], entities: dict[str, Entity]):
-    sentence = text[sent.start : sent.end]
-    contrast_cut = _contrast_cut(sentence, sent.start)
-    for m, key in items:
-        yield from _inner_ties(text, sent, m, key, entities)
-    # Each entity is paired once per sentence (by its first mention on each side
-    # of a contrast); a "sentence" naming very many is a list, not a statement.
+def _pairable(items: list[tuple[Mention, str]], entities: dict[str, Entity], cut: int | None):
+    """Each entity once per side of a contrast (its first mention there),
+    without names inside names; None when the sentence names too many to be
+    a statement."""
     firsts: dict[tuple[str, bool], Mention] = {}
     for m, key in items:
-        firsts.setdefault((key, contrast_cut is not None and m.start >= contrast_cut), m)
+        firsts.setdefault((key, cut is not None and m.start >= cut), m)
     if len({key for key, _ in firsts}) > _MOST_PAIRED:
-        return
-    pairs = sorted(((m, key) for (key, _), m in firsts.items()), key=lambda item: item[0].start)
+        return None
+    return sorted(
+        ((m, key) for (key, _), m in firsts.items() if not _aside(m, entities[key])), key=lambda item: item[0].start
+    )
+
+
+def _sentence_ties(text: str, sent: Sentence, items: list[tuple[Mention, str]], entities: dict[str, Entity]):
+    """Without a parser: every pair in the sentence, the kind from cue words."""
+    contrast_cut = _contrast_cut(text[sent.start : sent.end], sent.start)
+    pairs = _pairable(items, entities, contrast_cut) or []
     for i, (a, ka) in enumerate(pairs):
         for b, kb in pairs[i + 1 :]:
             if ka == kb or (contrast_cut is not None and (a.start < contrast_cut) != (b.start < contrast_cut)):
                 continue
-            if a.start < b.end and b.start < a.end or _aside(a, entities[ka]) or _aside(b, entities[kb]):
+            if a.start < b.end and b.start < a.end:
                 continue  # a name inside a name is tied by _inner_ties only
             yield _pair_tie(text, sent, a, ka, b, kb, entities)
 
 
-_ANAPHOR = re.compile(r"^\W*(this|these|such|those)\b", re.I)
-
-
-def _continues(text: str, previous: Sentence, sent: Sentence) -> bool:
-    """A sentence that opens with "This ..." or "These ..." in the same
-    paragraph goes on about what the sentence before it named."""
-    return (
-        not previous.heading
-        and not sent.heading
-        and bool(_ANAPHOR.match(text[sent.start : sent.end]))
-        and "\n\n" not in text[previous.end : sent.start]
-    )
-
-
-def _bridge_ties(text, previous, sent, before, items, entities):
-    """Ties across the two sentences, weaker than in-sentence ones; the
-    evidence spans both sentences."""
-    span = Sentence(previous.start, sent.end, False)
-    for a, ka in before:
-        for b, kb in items:
-            if ka == kb or a.nested or b.nested:
+def _co_mentions(text: str, sent: Sentence, items: list[tuple[Mention, str]], entities: dict[str, Entity]):
+    pairs = _pairable(items, entities, None) or []
+    for i, (a, ka) in enumerate(pairs):
+        for b, kb in pairs[i + 1 :]:
+            if ka == kb or (a.start < b.end and b.start < a.end):
                 continue
-            ta, tb = entities[ka].type, entities[kb].type
-            subj, obj = (ka, kb) if _ORDER[ta] <= _ORDER[tb] else (kb, ka)
+            subj, obj = (ka, kb) if _ORDER[entities[ka].type] <= _ORDER[entities[kb].type] else (kb, ka)
             yield Tie.model_construct(
                 subject=subj,
-                predicate=R.tiedTo,
+                predicate=Relation.coMentioned,
                 object=obj,
-                evidence=_evidence(text, span, "adjacent-sentence", _CONFIDENCE["adjacent"]),
+                evidence=_evidence(text, sent, "cooccurrence", _CONFIDENCE["cooccurrence"]),
             )
+
+
+def parse_plan(
+    text: str, sentences: list[Sentence], mentions: list[Mention], keys: list[str]
+) -> dict[int, list[tuple[int, int]]]:
+    """The sentences worth parsing, each as its clauses (absolute offsets):
+    those naming two or more entities, and those naming one beside a pronoun
+    or definite description that may stand for an earlier one."""
+    named: dict[int, set[str]] = {}
+    for m, key in zip(mentions, keys, strict=False):
+        if not m.nested:
+            named.setdefault(m.sentence, set()).add(key)
+    plan: dict[int, list[tuple[int, int]]] = {}
+    for index, sent in enumerate(sentences):
+        count = len(named.get(index, ()))
+        sentence = text[sent.start : sent.end]
+        if sent.heading or not (count >= 2 or (count == 1 and index > 0 and _ANAPHOR_WORD.search(sentence))):
+            continue
+        cut = _contrast_cut(sentence, 0)
+        plan[index] = [(sent.start + a, sent.start + b) for a, b in syntax.clauses(sentence, cut)]
+    return plan
+
+
+_ANAPHOR_WORD = re.compile(
+    r"\b(?:he|she|his|her|it|its)\b|\b(?:the|this|these)\s+(?:\w+\s+)?(?:"
+    + "|".join(syntax.KIND_NOUNS)
+    + r")\b|^\W*(?:the|this|these)\s+(?-i:[a-z])",
+    re.I,
+)
+
+
+def _structure_ties(text, sentences, index, items, clauses, entities, by_sentence, resolved, described):
+    """Ties along the grammatical paths of one sentence's clauses; pairs in a
+    clause with no path are co-mentioned."""
+    sent = sentences[index]
+    pairs = _pairable(items, entities, None)
+    if pairs is None:
+        return
+    for offset, doc in clauses:
+        end = offset + len(doc.text)
+        inside = [(m, k) for m, k in pairs if offset <= m.start and m.end <= end]
+        parsed = [(m, k) for m, k in items if offset <= m.start and m.end <= end and not m.nested]
+        names = [syntax.Name(m.start - offset, m.end - offset, entities[k].type, m.demonym) for m, k in parsed]
+        owners: list[tuple[str, Sentence]] = [(k, sent) for _, k in parsed]
+        titled: set[frozenset[str]] = set()
+        for i, (a, ka) in enumerate(inside):
+            for b, kb in inside[i + 1 : i + 2]:
+                title = _title_tie(a, entities[ka].type, b, entities[kb].type, text[a.end : b.start])
+                if title is not None and ka != kb:
+                    titled.add(frozenset((ka, kb)))
+                    yield Tie.model_construct(
+                        subject=kb,
+                        predicate=title,
+                        object=ka,
+                        evidence=_evidence(text, sent, "pattern:title", _CONFIDENCE["title"]),
+                    )
+        for anaphor in syntax.anaphors(doc, names, frozenset(described)):
+            found = (
+                described[anaphor.noun]
+                if anaphor.noun is not None
+                else _antecedent(text, anaphor, offset, index, sentences, by_sentence, resolved, entities)
+            )
+            if found is not None:
+                names.append(syntax.Name(anaphor.start, anaphor.end, entities[found[0]].type))
+                owners.append(found)
+                resolved.setdefault(index, []).append((offset + anaphor.start, found[0]))
+        for n, noun in syntax.descriptions(doc, names[: len(parsed)]):
+            described[noun] = (owners[n][0], sent)
+        linked: set[frozenset[str]] = set()
+        for link in syntax.links(doc, names):
+            (ka, sa), (kb, sb) = owners[link.subject], owners[link.object]
+            if ka == kb or frozenset((ka, kb)) in titled:
+                continue
+            linked.add(frozenset((ka, kb)))
+            span = Sentence(min(sa.start, sb.start, sent.start), sent.end, False)
+            relation = link.relation or Relation.tiedTo
+            confidence = _CONFIDENCE["dependency" if link.relation else "path"]
+            method = link.method + ("+anaphor" if span.start != sent.start else "")
+            if span.start != sent.start:
+                confidence *= Decimal("0.8")
+            yield Tie.model_construct(
+                subject=ka, predicate=relation, object=kb, evidence=_evidence(text, span, method, confidence)
+            )
+            if relation is Relation.leaderOf and entities[kb].type is EntityType.Country:
+                reason = f"{entities[ka].label} leads {entities[kb].label}"
+                yield Tie.model_construct(
+                    subject=ka,
+                    predicate=Relation.nationality,
+                    object=kb,
+                    evidence=_evidence(text, span, method, confidence, reason),
+                )
+        for i, (a, ka) in enumerate(inside):
+            for b, kb in inside[i + 1 :]:
+                pair = frozenset((ka, kb))
+                if ka == kb or pair in linked or pair in titled or (a.start < b.end and b.start < a.end):
+                    continue
+                subj, obj = (ka, kb) if _ORDER[entities[ka].type] <= _ORDER[entities[kb].type] else (kb, ka)
+                yield Tie.model_construct(
+                    subject=subj,
+                    predicate=Relation.coMentioned,
+                    object=obj,
+                    evidence=_evidence(text, sent, "cooccurrence", _CONFIDENCE["cooccurrence"]),
+                )
+
+
+_LOOKBACK = 3  # sentences
+
+
+def _antecedent(
+    text, anaphor, offset, index, sentences, by_sentence, resolved, entities
+) -> tuple[str, Sentence] | None:
+    """The entity a pronoun or definite description stands for: in this
+    sentence before it, else in the nearest of the few sentences before, the
+    first-named entity of a compatible type there (a sentence's first name
+    is most often its subject)."""
+    at = offset + anaphor.start
+    for back in range(0, _LOOKBACK + 1):
+        s = index - back
+        if s < 0:
+            break
+        named = [
+            (m.start, k)
+            for m, k in by_sentence.get(s, [])
+            if not m.nested and not m.demonym and (back == 0 or _opens(text, sentences[s], m))
+        ]
+        named += [
+            (a, k)
+            for a, k in resolved.get(s, [])
+            if back == 0 or len(text[sentences[s].start : a].split()) <= _OPENING_WORDS
+        ]
+        named = sorted(
+            (start, k) for start, k in named if (back > 0 or start < at) and entities[k].type in anaphor.types
+        )
+        if named:
+            return named[0][1], sentences[s]
+        if back > 0 and sentences[s].heading:
+            break
+    return None
+
+
+_CONTAINED = "inferred:contained"
+
+
+_OPENING_WORDS = 3
+
+
+def _opens(text: str, sent: Sentence, m: Mention) -> bool:
+    """Whether M stands in the first few words of its sentence, where a
+    subject stands: the entity a later pronoun most often means."""
+    return len(text[sent.start : m.start].split()) <= _OPENING_WORDS
+
+
+def _contained_ties(text: str, ties: list[Tie], entities: dict[str, Entity]):
+    """What lies in a place lies in what holds that place: "X is in Y" and
+    "Y is in Z" give X in Z (and so on up a few steps), inferred, with
+    evidence spanning the sentences of the chain."""
+    placed = [
+        t
+        for t in ties
+        if t.predicate in (Relation.locatedIn, Relation.basedIn, Relation.heldIn) and t.evidence.method != _CONTAINED
+    ]
+    outward: dict[str, list[Tie]] = {}
+    for tie in placed:
+        outward.setdefault(tie.subject, []).append(tie)
+    for subject, first in outward.items():
+        direct = {t.object for t in first}
+        paths = [[t] for t in first]
+        reached: set[str] = set(direct) | {subject}
+        for _ in range(_CHAIN_STEPS):
+            longer = []
+            for path in paths:
+                for outer in outward.get(path[-1].object, []):
+                    if outer.predicate is not Relation.locatedIn or outer.object in reached:
+                        continue
+                    reached.add(outer.object)
+                    longer.append([*path, outer])
+                    yield _contained(text, subject, [*path, outer], entities)
+            paths = longer
+
+
+_CHAIN_STEPS = 3
+
+
+def _contained(text: str, subject: str, path: list[Tie], entities: dict[str, Entity]) -> Tie:
+    outer = path[-1].object
+    relation = syntax.spatial(entities[subject].type, entities[outer].type) or path[0].predicate
+    start, end = min(t.evidence.start for t in path), max(t.evidence.end for t in path)
+    reason = ", which lies in ".join(entities[t.object].label for t in path)
+    return Tie.model_construct(
+        subject=subject,
+        predicate=relation,
+        object=outer,
+        evidence=_evidence(text, Sentence(start, end, False), _CONTAINED, _CONFIDENCE["contained"], f"in {reason}"),
+    )
 
 
 def _aside(m: Mention, entity: Entity) -> bool:
     """An organisation named inside another name ("G20" in "G20 Johannesburg
     Summit") organises that thing, not the rest of the sentence; a country so
     named ("Korea-Türkiye FTA") is a party to what the sentence says."""
-    return m.nested and entity.type is not T.Country
+    return m.nested and entity.type is not EntityType.Country
 
 
 def _contrast_cut(sentence: str, offset: int) -> int | None:
@@ -233,7 +530,7 @@ def _pair_tie(text: str, sent: Sentence, a: Mention, ka: str, b: Mention, kb: st
     subj, obj = (ka, kb) if _ORDER[ta] <= _ORDER[tb] else (kb, ka)
     return Tie.model_construct(
         subject=subj,
-        predicate=R.tiedTo,
+        predicate=Relation.tiedTo,
         object=obj,
         evidence=_evidence(text, sent, "cooccurrence", _CONFIDENCE["cooccurrence"]),
     )
@@ -258,10 +555,10 @@ _PLACE_INTRO = re.compile(
 
 
 def _cued(relation: Relation, cue: re.Pattern, window: str, sentence: str, subject_first: bool) -> bool:
-    if relation is R.heldIn:
+    if relation is Relation.heldIn:
         # The place must follow the event, introduced by "in" or "at".
         return subject_first and bool(_PLACE_INTRO.match(window))
-    if relation is R.partyTo:
+    if relation is Relation.partyTo:
         return bool(cue.search(window) or cue.search(sentence))
     return bool(cue.search(window))
 
@@ -269,11 +566,13 @@ def _cued(relation: Relation, cue: re.Pattern, window: str, sentence: str, subje
 def _title_tie(a: Mention, ta: EntityType, b: Mention, tb: EntityType, between: str) -> Relation | None:
     """ "Turkish President Recep Tayyip Erdoğan": a country's demonym, a title,
     then the person: the person leads (or is a national of) the country."""
-    if not (a.demonym and ta is T.Country and tb is T.Person and b.method.startswith(("title", "ner"))):
+    if not (
+        a.demonym and ta is EntityType.Country and tb is EntityType.Person and b.method.startswith(("title", "ner"))
+    ):
         return None
-    if len(between) > 40 or not re.fullmatch(r"[\w\s.-]*", between):
+    if len(between.split()) > 3 or not re.fullmatch(r"[\w\s.-]*", between):
         return None
-    return R.leaderOf if _HEAD_TITLES.search(between) else R.nationality
+    return Relation.leaderOf if _HEAD_TITLES.search(between) else Relation.nationality
 
 
 def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[str, Entity]):
@@ -289,7 +588,11 @@ def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[
         relation = _inner_relation(outer, inner.entry.type)
         if relation is None:
             continue
-        subj, obj = (inner_key, key) if relation in (R.partyTo, R.participatesIn, R.tiedTo) else (key, inner_key)
+        subj, obj = (
+            (inner_key, key)
+            if relation in (Relation.partyTo, Relation.participatesIn, Relation.tiedTo)
+            else (key, inner_key)
+        )
         reason = f"{inner.entry.label} is named in {entities[key].label!r}"
         yield Tie.model_construct(
             subject=subj,
@@ -300,20 +603,29 @@ def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[
 
 
 def _inner_relation(outer: EntityType, inner: EntityType) -> Relation | None:
-    if outer is T.Agreement and inner in ACTORS:
-        return R.partyTo
-    if outer is T.Event and inner in (T.Country, T.InternationalOrganization):
-        return R.participatesIn
-    if outer is T.Event and inner is T.Place:
-        return R.heldIn
-    if outer in (T.Project, T.Place) and inner in (T.Place, T.Country):
-        return R.locatedIn
-    if outer in (T.Firm, T.GovernmentBody, T.ResearchOrganization) and inner is T.Country:
-        return R.basedIn
-    if outer in (T.Firm, T.GovernmentBody, T.ResearchOrganization) and inner is T.Place:
-        return R.locatedIn
-    if outer in (T.Project, T.Product) and inner in (T.Firm, T.InternationalOrganization):
-        return R.tiedTo
+    if outer is EntityType.Agreement and inner in ACTORS:
+        return Relation.partyTo
+    if outer is EntityType.Event and inner in (EntityType.Country, EntityType.InternationalOrganization):
+        return Relation.participatesIn
+    if outer is EntityType.Event and inner is EntityType.Place:
+        return Relation.heldIn
+    if outer in (EntityType.Project, EntityType.Place) and inner in (EntityType.Place, EntityType.Country):
+        return Relation.locatedIn
+    if (
+        outer in (EntityType.Firm, EntityType.GovernmentBody, EntityType.ResearchOrganization)
+        and inner is EntityType.Country
+    ):
+        return Relation.basedIn
+    if (
+        outer in (EntityType.Firm, EntityType.GovernmentBody, EntityType.ResearchOrganization)
+        and inner is EntityType.Place
+    ):
+        return Relation.locatedIn
+    if outer in (EntityType.Project, EntityType.Product) and inner in (
+        EntityType.Firm,
+        EntityType.InternationalOrganization,
+    ):
+        return Relation.tiedTo
     return None
 
 
@@ -330,12 +642,12 @@ def _gazetteer_ties(text, sentences, mentions, keys, entities):
         if country_key not in entities:
             continue
         relation = {
-            T.Firm: R.basedIn,
-            T.GovernmentBody: R.basedIn,
-            T.ResearchOrganization: R.basedIn,
-            T.Place: R.locatedIn,
-            T.Project: R.locatedIn,
-        }.get(entity.type, R.tiedTo)
+            EntityType.Firm: Relation.basedIn,
+            EntityType.GovernmentBody: Relation.basedIn,
+            EntityType.ResearchOrganization: Relation.basedIn,
+            EntityType.Place: Relation.locatedIn,
+            EntityType.Project: Relation.locatedIn,
+        }.get(entity.type, Relation.tiedTo)
         sent = sentences[first[key].sentence]
         reason = f"the gazetteer gives {entity.country} as {entity.label}'s country"
         yield Tie.model_construct(

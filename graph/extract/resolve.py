@@ -17,15 +17,15 @@ from collections import Counter, defaultdict
 from itertools import combinations
 
 from graph.extract.dates import event_day
+from graph.extract.heads import HEAD_WORDS
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.model import Entity, Span
-from graph.names import match_key
+from graph.names import match_key, strip_format
 from graph.vocab import EntityType
 
 __all__ = ["resolve", "GENERIC_NAMES"]
 
-T = EntityType
 
 # Names that are only a kind: two documents saying "the memorandum of
 # understanding" need not mean the same one, so such entities stay per document.
@@ -52,15 +52,19 @@ def resolve(
     mentions: list[Mention], text: str = "", sentences: list[Sentence] | None = None
 ) -> tuple[dict[str, Entity], list[Mention], list[str]]:
     """Entities keyed by a document-local key, the mentions kept, and each
-    kept mention's key (same order). A lone surname that NER found and no full
-    name in the document explains is dropped: it cannot be told apart."""
+    kept mention's key (same order). A one-word name that NER found is kept:
+    a person named once ("before Hitler invaded") is a person."""
     people = _people(mentions)
-    mentions = [m for m in mentions if not _unexplained_surname(m, people)]
-    keys = _same_day_events(mentions, [_key(m, people) for m in mentions], text, sentences or [])
+    editions = _editions(mentions)
+    keys = [_key(m, people, editions) for m in mentions]
+    _short_forms(mentions, keys)
+    keys = _same_day_events(mentions, keys, text, sentences or [])
     # The type of a non-gazetteer name is the one its most trusted mention gives.
-    votes: dict[str, Counter] = defaultdict(Counter)
+    votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
     for m, key in zip(mentions, keys, strict=False):
-        votes[key][m.type] += m.rank
+        # Organization is NER's fallback for an organisation nothing else types: any other reading wins.
+        fallback = m.type is EntityType.Organization and m.method.startswith("ner")
+        votes[key][m.type] += 1 if fallback else 2 * m.rank
     entities: dict[str, Entity] = {}
     for m, key in zip(mentions, keys, strict=False):
         kind = votes[key].most_common(1)[0][0]
@@ -94,11 +98,11 @@ def _same_day_events(mentions: list[Mention], keys: list[str], text: str, senten
 def _day_after(i: int, mentions: list[Mention], text: str, sentences: list[Sentence]) -> str | None:
     """The day "on <date>" gives after event mention I, before any other event is named."""
     m = mentions[i]
-    if m.type is not T.Event or m.nested or not sentences:
+    if m.type is not EntityType.Event or m.nested or not sentences:
         return None
     stop = min(
         [sentences[m.sentence].end, m.end + 100]
-        + [n.start for n in mentions[i + 1 :] if n.type is T.Event and n.start >= m.end]
+        + [n.start for n in mentions[i + 1 :] if n.type is EntityType.Event and n.start >= m.end]
     )
     return event_day(text, m.end, stop)
 
@@ -116,7 +120,7 @@ def _encounter_keys(
     are one event. Keys, not names: each document keeps its own words."""
     for i, (m, key) in enumerate(zip(mentions, keys, strict=False)):
         entity = entities[key]
-        if entity.type is not T.Event or not _ENCOUNTERS & set(match_key(entity.label).split()):
+        if entity.type is not EntityType.Event or not _ENCOUNTERS & set(match_key(entity.label).split()):
             continue
         day = _day_after(i, mentions, text, sentences)
         if day is None:
@@ -125,42 +129,179 @@ def _encounter_keys(
             {
                 entities[k].label
                 for n, k in zip(mentions, keys, strict=False)
-                if n.sentence == m.sentence and entities[k].type is T.Country
+                if n.sentence == m.sentence and entities[k].type is EntityType.Country
             }
         )
         for a, b in combinations(countries, 2):
             entity.keys.add(match_key(f"encounter {day} {a} {b}"))
 
 
-def _unexplained_surname(m: Mention, people: dict[str, str]) -> bool:
-    return (
-        m.type is T.Person
-        and m.method.startswith("ner")
-        and " " not in m.label.strip()
-        and match_key(m.label) not in people
-    )
+# Words that end a firm's full name and that a short form leaves out: "Atari" for "Atari, Inc.".
+_LEGAL_FORMS = {
+    "inc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "ag",
+    "sa",
+    "gmbh",
+    "records",
+}
 
 
-def _key(m: Mention, people: dict[str, str]) -> str:
+def _short_forms(mentions: list[Mention], keys: list[str]) -> None:
+    """A shorter name NER found for something the document names in full
+    refers to it: "Kylie Minogue ... Minogue sang", "the Minnesota Vikings ...
+    the Vikings", "Atari, Inc. ... Atari", "the Philippine Commission ... the
+    Commission". The short form must fit one full name only (see _fits). Full
+    names of one person written two ways ("William H. Armstrong") join first."""
+    singular = {match_key(m.label): key for m, key in zip(mentions, keys, strict=False) if m.alias_of is None}
+    for people_only in (True, False):
+        full: dict[str, tuple[Mention, str]] = {}
+        for m, key in zip(mentions, keys, strict=False):
+            if m.alias_of is None and len(match_key(m.label).split()) > 1 and not m.demonym:
+                full[match_key(m.label)] = (m, key)
+        index = _FullNames(full)
+        for i, m in enumerate(mentions):
+            if people_only and (m.type is not EntityType.Person or len(m.label.split()) < 2):
+                continue
+            found_by_rule = m.type is not EntityType.Person or m.entry is not None
+            if (not m.method.startswith("ner") and found_by_rule) or m.alias_of is not None:
+                continue
+            short = match_key(m.label)
+            if " " not in short and short.endswith("s") and singular.get(short[:-1], keys[i]) != keys[i]:
+                keys[i] = singular[short[:-1]]  # "the Mamluks" after "a Mamluk": the group named in the plural
+                continue
+            fits = {
+                key: long
+                for name, (long, key) in ((n, full[n]) for n in index.candidates(short, m.label))
+                if key != keys[i] and name != short and _fits(short, name, long.type, m.label)
+            }
+            if len(fits) == 1:
+                key, long = next(iter(fits.items()))
+                keys[i] = key
+                m.type = long.type
+
+
+class _FullNames:
+    """The document's full names indexed by their words and initials: a short form can only fit a
+    name it shares a word with, or whose initials it is, so each short form is compared with those
+    few rather than with every name (a text of 50,000 names would otherwise take minutes)."""
+
+    def __init__(self, full: dict[str, tuple[Mention, str]]) -> None:
+        self.order = {name: n for n, name in enumerate(full)}
+        self.by_word: dict[str, set[str]] = defaultdict(set)
+        self.by_initials: dict[str, set[str]] = defaultdict(set)
+        for name in full:
+            words = name.split()
+            for word in words:
+                self.by_word[word].add(name)
+            self.by_initials[_initials(words)].add(name)
+
+    def candidates(self, short: str, written: str) -> list[str]:
+        found = set().union(*(self.by_word.get(word, set()) for word in short.split()))
+        if written.isupper():
+            found |= self.by_initials.get(short.replace(" ", ""), set())
+        return sorted(found, key=self.order.__getitem__)  # the order the names came in, as before
+
+
+def _fits(short: str, name: str, kind: EntityType, written: str = "") -> bool:
+    """Whether SHORT (folded; WRITTEN as in the text) can stand for the full
+    NAME of type KIND: a person's first name, the front of the name or one of
+    its other words; an organisation's or place's last words ("Vikings",
+    "Commission"), its name without its head or legal form ("Butler" for
+    "Butler University", "Atari" for "Atari Inc"), or its initials ("NFL")."""
+    words, part = name.split(), short.split()
+    if kind is EntityType.Person and len(part) == len(words):
+        return _same_ends(part, words)
+    if len(part) >= len(words):
+        return False
+    if kind is EntityType.Person:
+        while len(words) > 1 and words[-1] in _SUFFIXES:
+            words = words[:-1]
+        one = len(part) == 1 and len(short) > 2 and short in words[1:]
+        return words[: len(part)] == part or words[-len(part) :] == part or one or _same_ends(part, words)
+    if kind is EntityType.Country:
+        return False
+    if words[-len(part) :] == part:
+        return True
+    if written.isupper() and len(written) >= 2:
+        return _initials(words) == short.replace(" ", "")
+    rest = words[len(part) :]
+    return words[: len(part)] == part and len(rest) <= 2 and rest[-1] in _LEGAL_FORMS | HEAD_WORDS
+
+
+def _same_ends(part: list[str], words: list[str]) -> bool:
+    """ "William H. Armstrong", "John Cantwell" for "William Hepburn Armstrong",
+    "John Joseph Cantwell": the same first and last names, the middle ones left
+    out or given by their initials."""
+    if len(part) < 2 or part[0] != words[0] or part[-1] != words[-1]:
+        return False
+    rest = iter(words[1:-1])
+    return all(any(w == p or (len(p) == 1 and w.startswith(p)) for w in rest) for p in part[1:-1])
+
+
+def _initials(words: list[str]) -> str:
+    """ "national football league" -> "nfl"; "the music factory" -> "tmf"."""
+    return "".join(w[0] for w in words if w not in ("of", "and", "for", "de", "&"))
+
+
+def _key(m: Mention, people: dict[str, str], editions: dict[str, set[str]]) -> str:
     if m.alias_of is not None:
-        return _key(m.alias_of, people)
+        return _key(m.alias_of, people, editions)
     if m.entry is not None:
         return f"gaz:{m.entry.type.value}:{match_key(m.entry.label)}"
     folded = match_key(m.label)
-    if m.type is T.Person:
+    if m.type is EntityType.Person:
         return "name:" + people.get(folded, folded)
-    if m.type is T.Event:
-        folded = re.sub(r"^\d{4} ", "", folded)
+    if m.type is EntityType.Event:
+        # "Ankara Summit" is the document's one edition of it, when it names one year only.
+        year, base = _edition(folded)
+        if year is None and len(editions.get(base, ())) == 1:
+            folded = f"{next(iter(editions[base]))} {base}"
     return "name:" + folded
 
 
+_YEAR = re.compile(r"^(\d{4}) (.+)$|^(.+) (\d{4})$")
+
+
+def _edition(folded: str) -> tuple[str | None, str]:
+    """ "1992 winter olympics" -> ("1992", "winter olympics"); a name with no year -> (None, name)."""
+    m = _YEAR.match(folded)
+    if m is None:
+        return None, folded
+    return (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+
+
+def _editions(mentions: list[Mention]) -> dict[str, set[str]]:
+    """The years each event is named with in the document: "1992 Winter
+    Olympics" and "1994 Winter Olympics" are two editions, two events."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.type is EntityType.Event and m.entry is None and m.alias_of is None:
+            year, base = _edition(match_key(m.label))
+            if year is not None:
+                out[base].add(year)
+    return out
+
+
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
 def _people(mentions: list[Mention]) -> dict[str, str]:
-    """Surname (or family name) -> the full name it stands for, when only one
-    full name in the document fits."""
-    full = {match_key(m.label) for m in mentions if m.type is T.Person and len(m.label.split()) > 1}
+    """First or last name -> the full name it stands for, when only one
+    full name in the document fits. A generational suffix is not a name."""
+    full = {match_key(m.label) for m in mentions if m.type is EntityType.Person and len(m.label.split()) > 1}
     parts: dict[str, set[str]] = defaultdict(set)
     for name in full:
         words = name.split()
+        while len(words) > 1 and words[-1] in _SUFFIXES:
+            words = words[:-1]
         parts[words[0]].add(name)
         parts[words[-1]].add(name)
     return {part: next(iter(names)) for part, names in parts.items() if len(names) == 1}
@@ -207,5 +348,5 @@ def _better_label(candidate: str, current: str, kind: EntityType) -> bool:
 
 
 def _clean(label: str) -> str:
-    label = " ".join(label.split())
+    label = " ".join(strip_format(label).split())
     return re.sub(r"^(?:the|The)\s+", "", label)

@@ -26,15 +26,16 @@ from urllib.parse import unquote
 from graph.errors import DocumentError, StoreError
 from graph.extract.gazetteer import Gazetteer
 from graph.extract.pipeline import Extractor
+from graph.ingest.deadline import TimeUp, time_limit
 from graph.ingest.identity import Identities
 from graph.model import Document, Extraction, IngestReport
 from graph.rdf.quads import document_iri, document_quads
 from graph.read.files import DEFAULT_MAX_BYTES, find_documents, read_document
 from graph.resources import gazetteer_dir
-from graph.store import Store
+from graph.store import PartialWriteError, Store
 from graph.vocab import DOCUMENT, META_GRAPH
 
-__all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig"]
+__all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig", "DEFAULT_MAX_SECONDS"]
 
 BATCH = 16  # documents per commit
 # A bulk commit: the loader writes table files that the store merges in the background, and
@@ -44,6 +45,7 @@ _BULK_QUADS = 400_000
 BULK_DOCS = 256  # and a commit at least this often, so that progress shows and a crash loses little
 _PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
 BULK_FROM = 40  # from this many new documents on, write through the store's bulk loader
+DEFAULT_MAX_SECONDS = 120.0  # extraction of one document; news and reports take well under a second
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,19 @@ def ingest(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int | None = None,
+    max_seconds: float | None = DEFAULT_MAX_SECONDS,
     on_report: Callable[[IngestReport], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> list[IngestReport]:
     """Ingest files and folders. ``jobs``: extraction processes (None: two
-    when there are many new documents, else one)."""
+    when there are many new documents, else one). ``max_seconds``: extraction
+    time per document before that document fails (None: no limit)."""
+    if not store.writable:
+        raise StoreError(f"the store at {store.location} was opened read-only; open it for writing to ingest")
     with _few_collections():
-        return _ingest(store, paths, extractor or default_extractor(), max_bytes, jobs, on_report, on_total)
+        return _ingest(
+            store, paths, extractor or default_extractor(), max_bytes, jobs, max_seconds, on_report, on_total
+        )
 
 
 def _ingest(
@@ -93,6 +101,7 @@ def _ingest(
     extractor: Extractor,
     max_bytes: int,
     jobs: int | None,
+    max_seconds: float | None,
     on_report: Callable[[IngestReport], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> list[IngestReport]:
@@ -126,7 +135,7 @@ def _ingest(
     bulk = len(todo) >= BULK_FROM
     write = partial(_write, store, known=known, report=report, bulk=bulk)
     batch = Batch()
-    for item in _extracted(todo, extractor, max_bytes, _jobs(jobs, len(todo), extractor)):
+    for item in _extracted(todo, extractor, max_bytes, _jobs(jobs, len(todo), extractor), max_seconds):
         if isinstance(item, IngestReport):
             report(item)
             continue
@@ -219,12 +228,14 @@ def _jobs(jobs: int | None, count: int, extractor: Extractor) -> int:
 
 
 def _extracted(
-    paths: list[Path], extractor: Extractor, max_bytes: int, jobs: int
+    paths: list[Path], extractor: Extractor, max_bytes: int, jobs: int, seconds: float | None
 ) -> Iterator[tuple[Document, Extraction] | IngestReport]:
     """Each file read and extracted, in input order, by ``jobs`` processes."""
     chunks = [[str(p) for p in paths[i : i + 8]] for i in range(0, len(paths), 8)]
+    if not chunks:
+        return
     if jobs <= 1:
-        _worker_init(extractor, max_bytes)
+        _worker_init(extractor, max_bytes, seconds)
         results = map(_work, chunks)
         yield from (item for chunk in results for item in chunk)
         return
@@ -240,7 +251,7 @@ def _extracted(
                 return
             yield chunk
 
-    with ctx.Pool(jobs, initializer=_worker_start, initargs=(extractor.config, max_bytes)) as pool:
+    with ctx.Pool(jobs, initializer=_worker_start, initargs=(extractor.config, max_bytes, seconds)) as pool:
         try:
             for chunk in pool.imap(_work, fed()):
                 window.release()
@@ -253,14 +264,17 @@ def _extracted(
 _worker: dict = {}
 
 
-def _worker_init(extractor: Extractor | ExtractorConfig, max_bytes: int) -> None:
+def _worker_init(extractor: Extractor | ExtractorConfig, max_bytes: int, seconds: float | None) -> None:
     _worker["extractor"] = extractor.build() if isinstance(extractor, ExtractorConfig) else extractor
     _worker["max_bytes"] = max_bytes
+    _worker["seconds"] = seconds
+    if seconds:
+        _worker["extractor"].warm_up()  # loading the models is not the first document's extraction
 
 
-def _worker_start(config: ExtractorConfig, max_bytes: int) -> None:
+def _worker_start(config: ExtractorConfig, max_bytes: int, seconds: float | None) -> None:
     """A worker process: its extractor, then collections as rarely as the writer's."""
-    _worker_init(config, max_bytes)
+    _worker_init(config, max_bytes, seconds)
     gc.freeze()  # the model and gazetteer live as long as the worker
     gc.set_threshold(*_THRESHOLDS)
 
@@ -274,7 +288,7 @@ def _work(paths: list[str]) -> list[tuple[Document, Extraction] | IngestReport]:
             out.append(None)
         except DocumentError as exc:
             out.append(IngestReport(path=path, status="failed", error=str(exc)))
-    extracted = iter(_lean(item) for item in _extract(_worker["extractor"], docs))
+    extracted = iter(_lean(item) for item in _extract(_worker["extractor"], docs, _worker["seconds"]))
     return [item if item is not None else next(extracted) for item in out]
 
 
@@ -296,16 +310,26 @@ def _lean(item: tuple[Document, Extraction] | IngestReport) -> tuple[Document, E
     return doc, extraction
 
 
-def _extract(extractor: Extractor, docs: list[Document]) -> list[tuple[Document, Extraction] | IngestReport]:
-    """Extractions for a batch; a document that breaks the extractor is
-    reported as failed and the others go on."""
+def _extract(
+    extractor: Extractor, docs: list[Document], seconds: float | None = None
+) -> list[tuple[Document, Extraction] | IngestReport]:
+    """Extractions for a batch; a document that breaks the extractor, or takes more than SECONDS,
+    is reported as failed and the others go on."""
     try:
-        return list(zip(docs, extractor.extract_many(docs), strict=False))
-    except Exception:  # a bug on one document must not lose the batch: retry one by one, reporting each failure
+        with time_limit(seconds * len(docs) if seconds else None):
+            return list(zip(docs, extractor.extract_many(docs), strict=True))
+    except (Exception, TimeUp):  # one document must not lose the batch: retry one by one, reporting each failure
         out: list[tuple[Document, Extraction] | IngestReport] = []
         for doc in docs:
             try:
-                out.append((doc, extractor.extract(doc)))
+                with time_limit(seconds):
+                    out.append((doc, extractor.extract(doc)))
+            except TimeUp:
+                error = (
+                    f"{doc.meta.path}: extraction took over {seconds:g} s and was stopped; split the document, "
+                    "or raise --max-seconds"
+                )
+                out.append(IngestReport(path=doc.meta.path, status="failed", file_name=doc.meta.file_name, error=error))
             except Exception as exc:  # reported as this file's failure, with the cause
                 out.append(
                     IngestReport(
@@ -358,6 +382,8 @@ def _prepare(
                 file_name=doc.meta.file_name,
                 entities=len({c.iri for c in canon.values()}),
                 ties=len(extraction.ties),
+                warnings=doc.warnings,
+                rejected=extraction.rejected,
             ),
         )
     )
@@ -367,11 +393,16 @@ def _write(store: Store, batch: Batch, *, known: dict[str, str], report, bulk: b
     try:
         store.add_documents(batch.documents, bulk=bulk)
     except StoreError as exc:
-        for _, r in batch.done:
-            report(
-                IngestReport(path=r.path, status="failed", file_name=r.file_name, error=f"{r.path}: not stored: {exc}")
-            )
+        # A batch that failed part way and could not be undone (a server that died) kept some documents whole.
+        stored = set(exc.stored) if isinstance(exc, PartialWriteError) else set()
+        for (graph_iri, _, _), (sha256, r) in zip(batch.documents, batch.done, strict=True):
+            if graph_iri in stored:
+                known[r.file_name or str(r.path)] = sha256
+                report(r)
+            else:
+                error = f"{r.path}: not stored: {exc}"
+                report(IngestReport(path=r.path, status="failed", file_name=r.file_name, error=error))
         return
     for sha256, r in batch.done:
-        known[r.file_name] = sha256
+        known[r.file_name or str(r.path)] = sha256
         report(r)

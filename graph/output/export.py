@@ -15,12 +15,13 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.errors import TiesError
+from graph.errors import ExportError
 from graph.output.network import network
+from graph.output.safe import csv_cell, xml_text
 from graph.query.timeline import gexf_times, relation_times
 from graph.store import Store
 
-__all__ = ["ExportFormat", "export"]
+__all__ = ["ExportFormat", "export", "write_graphml", "write_gexf", "write_csv"]
 
 
 class ExportFormat(str, Enum):
@@ -43,12 +44,12 @@ def export(store: Store, fmt: ExportFormat, out: Path) -> list[Path]:
                 write_graphml(g, out)
                 return [out]
             if fmt is ExportFormat.gexf:
-                nx.write_gexf(_timed(_flat(g), store), out)
+                write_gexf(_timed(_flat(g), store), out)
                 return [out]
             return write_csv(g, out)
         return [_rdf(store, fmt, out)]
     except OSError as exc:
-        raise TiesError(f"cannot write {out} ({exc.strerror or exc}); check the path and free space") from exc
+        raise ExportError(f"cannot write {out} ({exc.strerror or exc}); check the path and free space") from exc
 
 
 def _rdf(store: Store, fmt: ExportFormat, out: Path) -> Path:
@@ -81,10 +82,47 @@ def _timed(g: nx.MultiDiGraph, store: Store) -> nx.MultiDiGraph:
     return g
 
 
+def write_gexf(g: nx.MultiDiGraph, out: Path) -> None:
+    """G as GEXF; G is changed (its texts made XML-safe), so pass a copy."""
+    nx.write_gexf(_xml_safe(g), out)
+
+
+def _xml_safe(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """G, changed in place, with every text XML-safe: names come from
+    documents and may hold characters (controls, lone surrogates) that no XML
+    parser reads back."""
+    for data in (g.graph, *(d for _, d in g.nodes(data=True)), *(d for _, _, d in g.edges(data=True))):
+        data.update({k: xml_text(v) for k, v in data.items() if isinstance(v, str)})
+    renamed = {n: xml_text(n) for n in g if isinstance(n, str) and xml_text(n) != n}
+    return nx.relabel_nodes(g, renamed, copy=False) if renamed else g
+
+
+# One colour a type, told apart at a glance in Gephi (a qualitative palette, twelve hues).
+TYPE_COLOURS: dict[str, tuple[int, int, int]] = {
+    "Country": (31, 119, 180),
+    "Firm": (255, 127, 14),
+    "GovernmentBody": (44, 160, 44),
+    "InternationalOrganization": (214, 39, 40),
+    "ResearchOrganization": (148, 103, 189),
+    "Organization": (140, 86, 75),
+    "Person": (227, 119, 194),
+    "Project": (127, 127, 127),
+    "Agreement": (188, 189, 34),
+    "Event": (23, 190, 207),
+    "Product": (255, 187, 120),
+    "Place": (152, 223, 138),
+}
+
+
 def _flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """G for GEXF: lists joined, each edge labelled with its relation, each node coloured by its type."""
     h = g.copy()
     for _, _, data in h.edges(data=True):
         data["documents"] = "; ".join(data["documents"])
+        data["label"] = data["relation"]
+    for _, data in h.nodes(data=True):
+        r, g_, b = TYPE_COLOURS.get(data.get("type", ""), (200, 200, 200))
+        data["viz"] = {"color": {"r": r, "g": g_, "b": b, "a": 1.0}}
     return h
 
 
@@ -101,15 +139,20 @@ def write_graphml(g: nx.MultiDiGraph, out: Path) -> None:
             fh.write(f'  <key id="{name}" for="edge" attr.name="{name}" attr.type="{kind}"/>\n')
         fh.write('  <graph id="ties" edgedefault="directed">\n')
         for node, data in g.nodes(data=True):
-            fh.write(f"    <node id={quoteattr(node)}>")
-            fh.write("".join(f'<data key="{k}">{escape(str(data.get(k, "")))}</data>' for k, _ in _NODE_KEYS))
-            fh.write("</node>\n")
+            cells = "".join(f'<data key="{k}">{escape(str(data.get(k, "")))}</data>' for k, _ in _NODE_KEYS)
+            fh.write(_xml_line(f"    <node id={quoteattr(node)}>{cells}</node>\n"))
         for i, (s, o, data) in enumerate(g.edges(data=True)):
             values = {**data, "documents": "; ".join(data["documents"])}
-            fh.write(f'    <edge id="e{i}" source={quoteattr(s)} target={quoteattr(o)}>')
-            fh.write("".join(f'<data key="{k}">{escape(str(values[k]))}</data>' for k, _ in _EDGE_KEYS))
-            fh.write("</edge>\n")
+            cells = "".join(f'<data key="{k}">{escape(str(values[k]))}</data>' for k, _ in _EDGE_KEYS)
+            fh.write(_xml_line(f'    <edge id="e{i}" source={quoteattr(s)} target={quoteattr(o)}>{cells}</edge>\n'))
         fh.write("  </graph>\n</graphml>\n")
+
+
+def _xml_line(line: str) -> str:
+    """One element, its values escaped, made XML-safe: names come from documents
+    and may hold characters no XML parser reads back. A carriage return inside
+    is written as a reference, as a parser reads a literal one as a newline."""
+    return xml_text(line[:-1]).replace("\r", "&#13;") + "\n"
 
 
 def write_csv(g: nx.MultiDiGraph, out: Path) -> list[Path]:
@@ -119,10 +162,12 @@ def write_csv(g: nx.MultiDiGraph, out: Path) -> list[Path]:
         w = csv.writer(fh)
         w.writerow(["id", "label", "type", "sources", "wikidata"])
         for node, d in g.nodes(data=True):
-            w.writerow([node, d["label"], d["type"], d["sources"], d["wikidata"]])
+            w.writerow([csv_cell(v) for v in (node, d["label"], d["type"], d["sources"], d["wikidata"])])
     with edges.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["source", "target", "relation", "predicate", "weight", "documents"])
+        w.writerow(["source", "target", "source_label", "target_label", "relation", "predicate", "weight", "documents"])
         for s, o, d in g.edges(data=True):
-            w.writerow([s, o, d["relation"], d["predicate"], d["weight"], "; ".join(d["documents"])])
+            labels = (g.nodes[s]["label"], g.nodes[o]["label"])
+            row = (s, o, *labels, d["relation"], d["predicate"], d["weight"], "; ".join(d["documents"]))
+            w.writerow([csv_cell(v) for v in row])
     return [nodes, edges]

@@ -4,6 +4,7 @@ free SPARQL, the catalogue of documents, figures and the timeline.
 May import: graph.store, graph.model, graph.names, graph.errors, graph.vocab, graph.rdf.terms.
 """
 
+from graph.query.between import between
 from graph.query.catalogue import documents, remove_document, stats
 from graph.query.facts import facts
 from graph.query.lookups import entities, find_entity, neighbours, show
@@ -23,4 +24,5 @@ __all__ = [
     "remove_document",
     "facts",
     "timeline",
+    "between",
 ]

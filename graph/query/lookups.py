@@ -12,7 +12,15 @@ from graph.errors import AmbiguousNameError, UnknownNameError
 from graph.model import EntityDetail, EntitySummary, RelationView, Source
 from graph.names import match_key
 from graph.store import Store
-from graph.vocab import META_GRAPH, RELATION_BY_IRI, RELATION_VALUES, TYPE_BY_IRI, EntityType
+from graph.vocab import (
+    CO_MENTION_VALUES,
+    META_GRAPH,
+    RELATION_BY_IRI,
+    RELATION_VALUES,
+    TYPE_BY_IRI,
+    EntityType,
+    Relation,
+)
 
 __all__ = ["find_entity", "neighbours", "entities", "show", "labels_and_types"]
 
@@ -119,34 +127,44 @@ def _document_names(store: Store, graphs: set[str]) -> dict[str, Source]:
     return {r["d"]: Source(name=r["name"], id=r["d"], title=r["title"]) for r in rows}
 
 
-def neighbours(store: Store, entity: str) -> list[str]:
+def neighbours(store: Store, entity: str, co_mentions: bool = False) -> list[str]:
+    """The entities tied to ENTITY; with CO_MENTIONS, also those only named
+    beside it in a sentence with no grammatical path between the two."""
+    values = CO_MENTION_VALUES if co_mentions else RELATION_VALUES
     rows = store.select(
         "SELECT DISTINCT ?n ?x WHERE { GRAPH ?g { { ?x ?p ?n } UNION { ?n ?p ?x } } "
-        f"VALUES ?p {{ {RELATION_VALUES} }} }}",
+        f"VALUES ?p {{ {values} }} }}",
         {"x": ox.NamedNode(entity)},
     )
     return sorted({r["n"] for r in rows} - {entity})
 
 
-def entities(store: Store, kind: EntityType | None = None, involving: str | None = None) -> list[EntitySummary]:
-    """Entities, optionally of one type and tied to the entity NAME denotes."""
-    iris = neighbours(store, find_entity(store, involving)) if involving else None
+def entities(
+    store: Store, kind: EntityType | None = None, involving: str | None = None, co_mentions: bool = False
+) -> list[EntitySummary]:
+    """Entities, optionally of one type and tied to the entity NAME denotes
+    (or, with CO_MENTIONS, also only named beside it)."""
+    iris = neighbours(store, find_entity(store, involving), co_mentions) if involving else None
     return _summaries(store, iris, kind)
 
 
-def show(store: Store, name: str) -> EntityDetail:
+def show(store: Store, name: str, co_mentions: bool = False) -> EntityDetail:
+    """The entity NAME denotes, with its ties and their evidence; co-mentions
+    only with CO_MENTIONS."""
     entity = find_entity(store, name)
     summary = _summaries(store, [entity], None)[0]
-    evidence = (
+    fields = (
         "ties:sentence ?sentence ; ties:start ?start ; ties:end ?end ; ties:method ?method ; "
         "ties:confidence ?confidence OPTIONAL { ?ev ties:reason ?reason }"
     )
     rows = store.select(
         "SELECT ?x ?dir ?p ?other ?g ?sentence ?start ?end ?method ?confidence ?reason WHERE { "
-        f'{{ GRAPH ?g {{ ?ev rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?other ; {evidence} }} BIND("out" AS ?dir) }} '
-        f'UNION {{ GRAPH ?g {{ ?ev rdf:object ?x ; rdf:predicate ?p ; rdf:subject ?other ; {evidence} }} BIND("in" AS ?dir) }} }}',
+        f'{{ GRAPH ?g {{ ?ev rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?other ; {fields} }} BIND("out" AS ?dir) }} '
+        f'UNION {{ GRAPH ?g {{ ?ev rdf:object ?x ; rdf:predicate ?p ; rdf:subject ?other ; {fields} }} BIND("in" AS ?dir) }} }}',
         {"x": ox.NamedNode(entity)},
     )
+    if not co_mentions:
+        rows = [r for r in rows if r["p"] != Relation.coMentioned.iri]
     docs = {s.id: s for s in summary.sources}
     docs.update(_document_names(store, {r["g"] for r in rows} - set(docs)))
     others = {s.id: s for s in _summaries(store, sorted({r["other"] for r in rows}), None)}

@@ -5,15 +5,13 @@ Names a user gives are turned into IRIs by ``graph.query.lookups.find_entity``
 (which raises UnknownNameError / AmbiguousNameError) and compared as IRIs;
 nothing a user types is pasted into a query.
 
-``timeline(store, a, b=None) -> list[dict]``
+``timeline(store, a, b=None) -> list[TimelineEntry]``
     The dated events, agreements, projects and diplomatic relations involving
     A: A itself, anything tied to A by a relation in either direction, and
     A's diplomatic relations; with B, only what involves both (and the
-    relations between A and B). Each::
-
-        {"date", "end_date", "precision", "what", "label", "type", "property",
-         "id", "other", "source": {"name", "id", "title"}, "sources": [...],
-         "sentence", "quote"}
+    relations between A and B). Each a ``graph.model.TimelineEntry``: date,
+    end_date, precision, what, label, type, property, id, other, source (a
+    ``Source``), sources, sentence, quote.
 
     ``what`` reads the property ("took place", "signed", "entered into force",
     "established" for an agreement's start,
@@ -42,6 +40,8 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 
+from graph.model import TimelineEntry
+from graph.query.between import side
 from graph.query.catalogue import source_of, sources_by_graph
 from graph.query.lookups import find_entity, labels_and_types, neighbours
 from graph.store import Store
@@ -75,12 +75,28 @@ _DATED = (
 )
 
 
-def timeline(store: Store, a: str, b: str | None = None) -> list[dict]:
+def _reach(store: Store, entity: str, direct_only: bool) -> dict[str, set[str]]:
+    """What ENTITY is involved in -> through whom: nobody (its own tie, or a dated thing named beside
+    it) or, for a country, the members (bodies, firms, nationals) whose ties bring it in."""
+    reach: dict[str, set[str]] = {entity: set()}
+    reach.update({n: set() for n in neighbours(store, entity, co_mentions=True)})
+    for member, label in side(store, entity, direct_only).items():
+        if label is None:
+            continue
+        for n in (member, *neighbours(store, member, co_mentions=True)):
+            if n not in reach or reach[n]:
+                reach.setdefault(n, set()).add(label)
+    return reach
+
+
+def timeline(store: Store, a: str, b: str | None = None, *, direct_only: bool = False) -> list[TimelineEntry]:
     a_iri = find_entity(store, a)
     b_iri = find_entity(store, b) if b else None
-    involved = {a_iri, *neighbours(store, a_iri)}
+    reach = _reach(store, a_iri, direct_only)
     if b_iri:
-        involved &= {b_iri, *neighbours(store, b_iri)}
+        other = _reach(store, b_iri, direct_only)
+        reach = {e: reach[e] | other[e] for e in reach.keys() & other.keys()}
+    involved = set(reach)
     labels = labels_and_types(store, _DATED)
     sources = sources_by_graph(store)
     grouped: dict[tuple, dict] = {}
@@ -118,18 +134,19 @@ def timeline(store: Store, a: str, b: str | None = None) -> list[dict]:
                 "sources": [],
                 "sentence": r["sentence"],
                 "quote": r["quote"],
+                "through": sorted(reach.get(e, set())) if kind != "DiplomaticRelations" else [],
                 "_who": who,
             }
         row["sources"].append(source)
-        if source["name"] < row["source"]["name"]:
+        if source.name < row["source"].name:
             row.update(source=source, sentence=r["sentence"], quote=r["quote"])
     rows = list(grouped.values())
     rows = [x for x in rows if not _less_exact(x, rows)]
     for x in rows:
         x.pop("_who")
-        x["sources"] = sorted({s["id"]: s for s in x["sources"]}.values(), key=lambda s: s["name"])
+        x["sources"] = sorted({s.id: s for s in x["sources"]}.values(), key=lambda s: s.name)
     rows.sort(key=lambda x: (x["date"], x["end_date"] or "", x["label"].casefold(), x["property"]))
-    return rows
+    return [TimelineEntry(**x) for x in rows]
 
 
 def _less_exact(x: dict, rows: list[dict]) -> bool:

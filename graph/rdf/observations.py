@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from graph.extract.dates import Dating
 from graph.extract.figures import Observation
-from graph.rdf.terms import iri, literal
+from graph.rdf.terms import Term, iri, literal
 from graph.vocab import PROV, RDF, SCHEMA, TIES, XSD
 
 __all__ = ["observation_quads", "dating_quads", "date_literal", "DATE_PREDICATES"]
@@ -59,7 +59,7 @@ def _evidence(
     method: str,
     confidence: float,
 ) -> list[ox.Quad]:
-    facts = [
+    facts: list[tuple[ox.NamedNode, Term]] = [
         (_t("quote"), literal(quote)),
         (_t("quoteStart"), literal(q_start)),
         (_t("quoteEnd"), literal(q_end)),
@@ -90,7 +90,7 @@ def observation_quads(doc_iri: str, observations: list[Observation], iri_of: dic
         if node.value in seen:
             continue
         seen.add(node.value)
-        facts: list[tuple[ox.NamedNode, ox.Term]] = [
+        facts: list[tuple[ox.NamedNode, Term]] = [
             (_A, _t("Observation")),
             (_A, _PROV_ENTITY),
             (_t("measure"), literal(o.measure)),
@@ -103,6 +103,10 @@ def observation_quads(doc_iri: str, observations: list[Observation], iri_of: dic
             facts.append((_t("time"), date_literal(o.time)))
         if o.qualifier:
             facts.append((_t("qualifier"), literal(o.qualifier)))
+        if o.attribution:
+            facts.append((_t("attribution"), literal(o.attribution)))
+            if o.attributed_to in iri_of:
+                facts.append((_t("attributedTo"), iri(iri_of[o.attributed_to])))
         quads += [ox.Quad(node, p, v, graph) for p, v in facts]
         quads += _evidence(
             node,
@@ -133,7 +137,7 @@ def dating_quads(doc_iri: str, datings: list[Dating], iri_of: dict[str, str]) ->
             continue
         seen.add(node.value)
         dm = d.date
-        facts: list[tuple[ox.NamedNode, ox.Term]] = [
+        facts: list[tuple[ox.NamedNode, Term]] = [
             (_A, _t("Dating")),
             (_A, _PROV_ENTITY),
             (_t("dates"), iri(entity)),

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from graph.model import Document, Extraction, Tie
 from graph.names import iri_slug
 from graph.rdf.observations import dating_quads, observation_quads
-from graph.rdf.terms import iri, literal
+from graph.rdf.terms import Term, iri, literal
 from graph.vocab import DCTERMS, DOCUMENT, ENTITY, META_GRAPH, OWL, PROV, RDF, RDFS, SKOS, TIES, WIKIDATA, EntityType
 
 __all__ = ["Canonical", "entity_iri", "document_iri", "document_quads"]
@@ -88,7 +88,7 @@ def document_quads(
 
 def _metadata(doc: Document, doc_iri: ox.NamedNode, ingested_at: datetime, extractor: str) -> list[ox.Quad]:
     m = doc.meta
-    facts: list[tuple[ox.NamedNode, ox.Term]] = [
+    facts: list[tuple[ox.NamedNode, Term]] = [
         (_A, _t("Document")),
         (_A, iri(PROV + "Entity")),
         (_t("fileName"), literal(m.file_name)),

@@ -9,11 +9,14 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from graph.vocab import XSD
+from graph.vocab import XSD, XSD_STRING
 
-__all__ = ["iri", "literal", "to_python"]
+__all__ = ["Term", "iri", "literal", "to_python"]
 
-_XSD_STRING = ox.NamedNode(XSD + "string")
+# What pyoxigraph takes as an object of a quad (it declares no name for it).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+_XSD_STRING = ox.NamedNode(XSD_STRING)
 _XSD_INTEGER = ox.NamedNode(XSD + "integer")
 _XSD_DECIMAL = ox.NamedNode(XSD + "decimal")
 _XSD_BOOLEAN = ox.NamedNode(XSD + "boolean")

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 import unicodedata
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from graph.errors import (
     UnsupportedFormatError,
 )
 from graph.model import Document, DocumentMeta
+from graph.names import FORMAT_CHARACTERS
 
 __all__ = ["SUPPORTED_SUFFIXES", "DEFAULT_MAX_BYTES", "read_document", "find_documents", "mask_markup", "check_regular"]
 
@@ -100,8 +103,9 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     meta: dict[str, str | None]
     if media_type == "application/pdf":
         text, meta = _pdf(path, data)
+        text, warnings = _without_nuls(path, text)
     else:
-        raw = _decode(path, data)
+        raw, warnings = _without_nuls(path, _decode(path, data))
         if media_type == "text/html":
             text, meta = _html(raw)
         elif media_type == "text/markdown":
@@ -117,9 +121,22 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         sha256=hashlib.sha256(data).hexdigest(),
         media_type=media_type,
         characters=len(text),
-        **{k: v for k, v in meta.items() if v},
+        title=meta.get("title") or None,
+        author=meta.get("author") or None,
+        date=meta.get("date") or None,
+        source_url=meta.get("source_url") or None,
     )
-    return Document(meta=doc_meta, text=text, masked=mask_markup(text))
+    return Document(meta=doc_meta, text=text, masked=mask_markup(text), warnings=warnings)
+
+
+def _without_nuls(path: Path, text: str) -> tuple[str, list[str]]:
+    """A stray NUL in a text is a fault of the program that wrote it, not a
+    reason to lose the document: it goes, and the report says so. The stored
+    text is the text without it, so offsets index that."""
+    count = text.count("\x00")
+    if not count:
+        return text, []
+    return text.replace("\x00", ""), [f"{path}: dropped {count} NUL character{'s' * (count > 1)}; check the file"]
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -158,7 +175,7 @@ def _decode(path: Path, data: bytes) -> str:
             path, f"cannot be read as {exc.encoding} text (cut short or not text); convert it to UTF-8 text"
         ) from exc
     # Checked after every decoding: a binary file can decode as UTF-16 too.
-    if "\x00" in text or _control_ratio(text) > 0.05:
+    if _control_ratio(text) > 0.05 or text.count("\x00") > len(text) // 20:
         raise DocumentDecodeError(path, "binary data, not text; convert it to UTF-8 text")
     return text
 
@@ -183,7 +200,7 @@ def _looks_utf16(data: bytes) -> bool:
 def _legacy(path: Path, data: bytes) -> str:
     """Text that is not UTF-8: most often Windows-1252 (or Latin-1), or its
     Turkish sibling Windows-1254; otherwise what charset-normalizer finds."""
-    if b"\x00" in data:
+    if _c0_ratio(data) > 0.05:
         raise DocumentDecodeError(path, "binary data, not text; convert it to UTF-8 text")
     try:
         western = data.decode("cp1252")
@@ -198,6 +215,13 @@ def _legacy(path: Path, data: bytes) -> str:
     if best is None:
         raise DocumentDecodeError(path, "binary or unknown encoding, not text; convert it to UTF-8 text")
     return str(best)
+
+
+def _c0_ratio(data: bytes) -> float:
+    """Share of C0 control bytes (NUL among them): these mean the same in every
+    single-byte encoding, so binary data shows before any decoding is tried."""
+    sample = data[:20000]
+    return sum(sample.count(b) for b in range(32) if b not in b"\n\r\t\f") / max(1, len(sample))
 
 
 def _mostly_latin(text: str) -> bool:
@@ -262,7 +286,13 @@ _MARKUP = re.compile(
     r"|\\(?=[^\w\s])"  # a backslash escape
     r"|\[(?:\d{1,3}|[ivxlcIVXLC]{1,6})\]"  # footnote markers like [3] or [iv]
     r"|\]\([^()\s]*\)"  # the target of a Markdown link
-    r"|!?\[(?=[^\]\n]*\]\()",  # the opening bracket of a Markdown link
+    r"|!?\[(?=[^\]\n]*\]\()"  # the opening bracket of a Markdown link
+    # Format characters (zero-width joiners, bidi marks) at a word's edge: they
+    # would hide where a name starts or ends. Between a small and a capital
+    # letter one stands where a space was ("Hanwha\u200dAerospace"). Inside a
+    # word otherwise they stay, part of it.
+    f"|(?<!\\w)[{FORMAT_CHARACTERS}]+|[{FORMAT_CHARACTERS}]+(?!\\w)"
+    f"|(?<=[a-zß-öø-ÿ])[{FORMAT_CHARACTERS}]+(?=[A-ZÀ-ÖØ-Þ])",
     re.M,
 )
 
@@ -405,8 +435,8 @@ def _pdf(path: Path, data: bytes) -> tuple[str, dict[str, str | None]]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentDecodeError(path, "the PDF is encrypted; decrypt it first (for example `qpdf --decrypt`)")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        pages = _pdf_pages(path, reader)
+        info: Mapping[str, object] = reader.metadata or {}
     except DocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -426,9 +456,49 @@ def _pdf(path: Path, data: bytes) -> tuple[str, dict[str, str | None]]:
     return text, meta
 
 
+# A PDF's file size says little about its cost: a 240 KB file can hold a 70 MB content stream, and
+# 2,000 pages can share one stream, each page parsed anew (about 2 s per MB in pypdf). Both limits
+# apply to every PDF, whatever --max-size allows the file itself.
+PDF_CONTENT_LIMIT = 8 * 1024 * 1024  # decoded drawing instructions, summed over the pages
+PDF_SECONDS_LIMIT = 30.0
+
+
+def _pdf_pages(path: Path, reader) -> list[str]:
+    """Each page's text, within the limits above; over either, the file fails with what to do."""
+    pages: list[str] = []
+    content = 0
+    started = time.monotonic()
+    for number, page in enumerate(reader.pages, 1):
+        content += _content_bytes(page)
+        if content > PDF_CONTENT_LIMIT:
+            raise DocumentTooLargeError(
+                path,
+                f"the PDF's pages decompress to over {PDF_CONTENT_LIMIT / 2**20:g} MB of drawing instructions "
+                f"by page {number} (a compression bomb, or a very long document); split it or extract its text "
+                "with another tool and ingest that",
+            )
+        if time.monotonic() - started > PDF_SECONDS_LIMIT:
+            raise DocumentTooLargeError(
+                path,
+                f"reading the PDF took over {PDF_SECONDS_LIMIT:.0f} s by page {number}; split it and ingest the parts",
+            )
+        pages.append(page.extract_text() or "")
+    return pages
+
+
+def _content_bytes(page) -> int:
+    """The decoded size of a page's content streams (decompressing costs little next to parsing)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, list) else [contents]
+    return sum(len(s.get_object().get_data()) for s in streams)
+
+
 def _pdf_field(info, key: str) -> str | None:
     value = info.get(key) if hasattr(info, "get") else None
-    return str(value).strip() or None if value else None
+    return str(value).replace("\x00", "").strip() or None if value else None
 
 
 def _pdf_date(value: str | None) -> str | None:

@@ -14,26 +14,47 @@
   external assets).
 
 Loopback by default; requests naming another host are refused (no DNS
-rebinding). Cross-origin reads (YASGUI in a browser) only with ``cors``.
+rebinding): the Host header must be a loopback name or address, compared as a
+host, not as a prefix. Cross-origin reads (YASGUI in a browser) only with ``cors``.
+
+Any page the user visits can send queries here, so each request is bounded
+(``Limits``, each one a `ties serve` option): a query nesting brackets deeper
+than graph.query.sparql.MAX_NESTING, or calling another endpoint with SERVICE,
+is refused before it is parsed; a query runs in a child process that is killed
+after ``timeout`` seconds or when its client goes, taking its read view of the
+store with it; an answer over ``max_rows`` rows or ``max_mb`` MB is refused;
+at most ``connections`` requests are handled at once (the rest are told 503)
+and a client silent for ``idle_timeout`` seconds is dropped.
 
 The server opens the store for each request when given a location, so it
 sees what ``ties ingest`` adds while it runs and never holds the embedded
 store's locks between requests (opening takes a few milliseconds); given an
-open Store, it uses that one throughout."""
+open Store, it uses that one throughout (an embedded one's queries still run
+in a child process, on its folder)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import ipaddress
 import json
+import multiprocessing
+import re
+import select
+import selectors
 import signal
+import socket
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import islice
+from multiprocessing import forkserver
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape, quoteattr
@@ -41,13 +62,24 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError, StoreLockedError, TiesError, UpdateRefusedError
-from graph.store import Store, open_store
-from graph.vocab import PREFIXES, XSD
+from graph.query.sparql import (
+    QueryCancelledError,
+    QueryLimitError,
+    QueryTimeoutError,
+    check_nesting,
+    looks_like_update,
+    refuse_private_load,
+    refuse_service,
+    run_in_child,
+)
+from graph.store import OxigraphStore, Store, open_store, redact
+from graph.store.base import media_type
+from graph.vocab import PREFIXES, XSD_STRING
 
-__all__ = ["make_server", "serve", "PAGE", "SCRIPT"]
+__all__ = ["make_server", "serve", "Limits", "PAGE", "SCRIPT"]
 
 _MAX_BODY = 16 * 1024 * 1024
-_XSD_STRING = XSD + "string"
+_JSON_RESULTS = "application/sparql-results+json"
 
 # Result formats: media type -> short name, in the order of preference.
 _SOLUTION_TYPES = {
@@ -86,6 +118,24 @@ _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
 }
+_WAITING_PER_SLOT = 16  # connections that may wait for their first bytes, per request handled at once
+_BUSY = b"the server is busy: too many requests at once (ties serve --max-connections); try again\n"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may take; the defaults are `ties serve`'s."""
+
+    timeout: float = 10.0  # seconds a query may run
+    max_rows: int = 100_000  # rows (or triples) in one answer
+    max_mb: float = 64.0  # megabytes in one answer
+    connections: int = 16  # requests handled at once
+    idle_timeout: float = 10.0  # seconds a client may stay silent
+    allow_service: bool = False  # SERVICE, and LOAD from this machine or a private network
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_mb * 1024 * 1024)
 
 
 def make_server(
@@ -96,14 +146,18 @@ def make_server(
     *,
     cors: bool = False,
     log: bool = False,
+    limits: Limits | None = None,
 ) -> ThreadingHTTPServer:
     """A server for STORE: an open Store, or the location of one (a folder or a
     URL), opened read-only for each query and writable for each update. Port 0
-    picks a free port (``server.server_address`` tells which)."""
-    server = ThreadingHTTPServer((host, port), _Handler)
-    server.daemon_threads = True
-    server.ties = _Settings(store, allow_update, cors, log, host)
-    return server
+    picks a free port (``server.server_address`` tells which). Queries run in processes
+    forked from a helper that imports the main module once: a script that makes a server
+    needs the usual ``if __name__ == "__main__":`` guard."""
+    # Query processes are forked from a small server process that has this module loaded: a
+    # few milliseconds each, and never a fork of this threaded process.
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", __name__])
+    forkserver.ensure_running()  # now, not in the first query's time
+    return _Server((host, port), _Settings(store, allow_update, cors, log, host, limits or Limits()))
 
 
 def serve(
@@ -114,19 +168,29 @@ def serve(
     *,
     cors: bool = False,
     log: bool = True,
+    limits: Limits | None = None,
 ) -> None:
     """Run the server until interrupted (Ctrl-C)."""
+    limits = limits or Limits()
     if not isinstance(store, Store):
-        with open_store(store, write=False):  # fail now, with the store's own message, if there is none
-            pass
+        try:
+            with open_store(store, write=False):  # fail now, with the store's own message, if there is none
+                pass
+        except StoreError as exc:
+            raise StoreError(redact(str(exc))) from None
     try:
-        server = make_server(store, host, port, allow_update, cors=cors, log=log)
+        server = make_server(store, host, port, allow_update, cors=cors, log=log, limits=limits)
     except OSError as exc:
         raise StoreError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from exc
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{server.server_address[1]}"
     mode = "queries and updates" if allow_update else "read-only"
     print(f"ties: SPARQL endpoint {base}/sparql ({mode}), query page {base}/ ; Ctrl-C stops", file=sys.stderr)
+    print(
+        f"ties: a query may run {limits.timeout:g} s and answer {limits.max_rows:,} rows or {limits.max_mb:g} MB; "
+        f"{limits.connections} requests at once" + ("; SERVICE allowed" if limits.allow_service else ""),
+        file=sys.stderr,
+    )
     if not _is_loopback(host):
         print(f"ties: warning: listening on {host}, beyond this machine, with no authentication", file=sys.stderr)
     if threading.current_thread() is threading.main_thread():
@@ -145,8 +209,13 @@ def _interrupt(signum, frame) -> None:
 
 
 class _Settings:
-    def __init__(self, store, allow_update: bool, cors: bool, log: bool, host: str) -> None:
+    def __init__(self, store, allow_update: bool, cors: bool, log: bool, host: str, limits: Limits) -> None:
         self.store, self.allow_update, self.cors, self.log, self.host = store, allow_update, cors, log, host
+        self.limits = limits
+        # Where a query process opens the store; None for an open remote store, queried here.
+        self.location: str | None = (
+            store.location if isinstance(store, OxigraphStore) else None if isinstance(store, Store) else str(store)
+        )
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -165,8 +234,113 @@ class _Settings:
             yield store
 
 
+class _Server(ThreadingHTTPServer):
+    """A connection waits without a thread until its client sends something, for at most
+    ``limits.idle_timeout`` seconds, and at most ``_WAITING_PER_SLOT`` times ``limits.connections``
+    connections wait (one more is told 503 at once). Then a thread answers its one request; at most
+    ``limits.connections`` threads at once (a request that finds none free within a second is told
+    503). Silent or slow clients thus hold neither threads nor the server."""
+
+    daemon_threads = True
+    request_queue_size = 128  # connections the system accepts for us while we answer; 5 stalls a burst
+
+    def __init__(self, address: tuple[str, int], settings: _Settings) -> None:
+        self.ties = settings
+        self._slots = threading.BoundedSemaphore(settings.limits.connections)
+        self._waiting = selectors.DefaultSelector()
+        self._waiting_lock = threading.Lock()  # the selector's map is shared by two threads
+        self._closing = threading.Event()
+        self._porter = threading.Thread(target=self._watch_waiting, name="ties-serve-waiting", daemon=True)
+        super().__init__(address, _Handler)
+        self._porter.start()
+
+    def process_request(self, request, client_address) -> None:
+        deadline = time.monotonic() + self.ties.limits.idle_timeout
+        with self._waiting_lock:
+            if len(self._waiting.get_map()) < self.ties.limits.connections * _WAITING_PER_SLOT:
+                self._waiting.register(request, selectors.EVENT_READ, (request, client_address, deadline))
+                return
+        self._refuse(request)
+
+    def _watch_waiting(self) -> None:
+        while not self._closing.is_set():
+            for key, _ in self._waiting.select(timeout=0.25):
+                request, client_address, _ = key.data
+                with self._waiting_lock:
+                    self._waiting.unregister(request)
+                self._dispatch(request, client_address)
+            self._drop_idle()
+
+    def _dispatch(self, request, client_address) -> None:
+        if not self._slots.acquire(timeout=1.0):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def _drop_idle(self) -> None:
+        now = time.monotonic()
+        with self._waiting_lock:
+            idle = [key.data[0] for key in self._waiting.get_map().values() if key.data[2] < now]
+            for request in idle:
+                self._waiting.unregister(request)
+        for request in idle:
+            self.shutdown_request(request)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def server_close(self) -> None:
+        self._closing.set()
+        if self._porter.ident is not None:
+            self._porter.join(2.0)
+        super().server_close()
+        with self._waiting_lock:
+            left = [key.data[0] for key in self._waiting.get_map().values()]
+            for request in left:
+                self._waiting.unregister(request)
+        for request in left:
+            self.shutdown_request(request)
+        self._waiting.close()
+
+    def _refuse(self, request: socket.socket) -> None:
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(_BUSY)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+        )
+        # Never block the accepting thread on this client: what it sent so far is read (so that
+        # closing does not reset the connection before it reads the answer), the rest is not waited for.
+        request.setblocking(False)
+        with contextlib.suppress(OSError):  # a client gone already needs no answer
+            request.recv(65536)
+        with contextlib.suppress(OSError):
+            request.send(head.encode() + _BUSY)
+        self.shutdown_request(request)
+
+
+def _split_host(value: str) -> tuple[str, str] | None:
+    """(host, port) of a Host header or an origin's host part, the host lower-cased and
+    unbracketed; None when it is not one."""
+    match = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[^:\[\]/@\s]+)(?::(\d{1,5}))?", value.strip())
+    if not match:
+        return None
+    return match.group(1).strip("[]").lower().removesuffix("."), match.group(2) or ""
+
+
 def _is_loopback(host: str) -> bool:
-    return host in ("localhost", "::1") or host.startswith("127.")
+    name = host.strip("[]").lower().removesuffix(".")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class _HttpError(Exception):
@@ -179,10 +353,21 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "ties"
     sys_version = ""
+    server: _Server
 
     @property
     def settings(self) -> _Settings:
         return self.server.ties
+
+    def handle(self) -> None:
+        # One request a connection: between requests a client waits in the server's waiting room,
+        # not in a thread of its own.
+        self.close_connection = True
+        self.handle_one_request()
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.settings.limits.idle_timeout)  # a silent client is dropped
 
     # --- dispatch --------------------------------------------------------------------------------
 
@@ -206,30 +391,34 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         try:
-            self._raw = self._read_body()  # read before any answer, so that keep-alive stays in step
-            self._check_host()
-            url = urlsplit(self.path)
-            route = url.path.rstrip("/") or "/"
-            params = parse_qs(url.query, keep_blank_values=True)
-            if method == "OPTIONS":
-                return self._send(204, b"", None)
-            if route in ("/", "/index.html"):
-                self._only(method, "GET", "HEAD")
-                return self._send(200, PAGE.encode(), "text/html; charset=utf-8", page=True)
-            if route == "/ties.js":
-                self._only(method, "GET", "HEAD")
-                return self._send(200, SCRIPT.encode(), "text/javascript; charset=utf-8")
-            if route in ("/sparql", "/query"):
-                self._only(method, "GET", "POST")
-                return self._sparql(method, params)
-            if route == "/update":
-                self._only(method, "POST")
-                return self._update(self._form_or_body("update", "application/sparql-update"))
-            raise _HttpError(404, f"no such page: {url.path}; the endpoint is /sparql, updates go to /update")
+            self._route(method)
         except _HttpError as exc:
-            self._send(exc.status, (exc.message + "\n").encode(), "text/plain; charset=utf-8", headers=exc.headers)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+            body = (redact(exc.message) + "\n").encode()
+            self._send(exc.status, body, "text/plain; charset=utf-8", headers=exc.headers)
+        except (QueryCancelledError, OSError):  # the client went (or stalled past the idle time): no one to answer
+            self.close_connection = True
+
+    def _route(self, method: str) -> None:
+        self._raw = self._read_body()  # read before any answer, so that keep-alive stays in step
+        self._check_host()
+        url = urlsplit(self.path)
+        route = url.path.rstrip("/") or "/"
+        params = parse_qs(url.query, keep_blank_values=True)
+        if method == "OPTIONS":
+            return self._send(204, b"", None)
+        if route in ("/", "/index.html"):
+            self._only(method, "GET", "HEAD")
+            return self._send(200, PAGE.encode(), "text/html; charset=utf-8", page=True)
+        if route == "/ties.js":
+            self._only(method, "GET", "HEAD")
+            return self._send(200, SCRIPT.encode(), "text/javascript; charset=utf-8")
+        if route in ("/sparql", "/query"):
+            self._only(method, "GET", "POST")
+            return self._sparql(method, params)
+        if route == "/update":
+            self._only(method, "POST")
+            return self._update(self._form_or_body("update", "application/sparql-update"))
+        raise _HttpError(404, f"no such page: {url.path}; the endpoint is /sparql, updates go to /update")
 
     def _only(self, method: str, *allowed: str) -> None:
         if method not in allowed:
@@ -238,16 +427,30 @@ class _Handler(BaseHTTPRequestHandler):
             )
 
     def _check_host(self) -> None:
-        """On loopback, only requests addressed to a loopback name: a page on
-        another site cannot reach this server by re-pointing its own name here."""
+        """On loopback, only requests addressed to a loopback name or address (or the
+        --host name): a page on another site cannot reach this server by re-pointing
+        its own name here."""
         if not _is_loopback(self.settings.host):
             return
         host = self.headers.get("Host", "")
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        if name.strip("[]") not in ("localhost", "127.0.0.1", "::1", self.settings.host) and not name.startswith(
-            "127."
-        ):
+        parsed = _split_host(host)
+        own = self.settings.host.strip("[]").lower()
+        if parsed is None or not (_is_loopback(parsed[0]) or parsed[0] == own):
             raise _HttpError(403, f"this server answers requests for localhost only, not {host!r}")
+
+    def _check_origin(self) -> None:
+        """A page may update only when it was served from this very host and port."""
+        origin = self.headers.get("Origin")
+        if origin and _split_host(urlsplit(origin).netloc) != _split_host(self.headers.get("Host", "")):
+            raise _HttpError(403, f"updates from pages of another origin ({origin}) are refused")
+
+    def _client_gone(self) -> bool:
+        """Has the client closed its end? (Readable, with nothing to read.)"""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
 
     # --- reading the request -----------------------------------------------------------------------
 
@@ -256,17 +459,17 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             self.close_connection = True
-            raise _HttpError(400, "bad Content-Length", {"Connection": "close"}) from None
+            raise _HttpError(400, "bad Content-Length") from None
         if length > _MAX_BODY:
             self.close_connection = True
-            raise _HttpError(413, f"the request is over {_MAX_BODY // (1024 * 1024)} MB", {"Connection": "close"})
+            raise _HttpError(413, f"the request is over {_MAX_BODY // (1024 * 1024)} MB")
         return self.rfile.read(length) if length > 0 else b""
 
     def _body(self) -> bytes:
         return self._raw
 
     def _form_or_body(self, name: str, direct_type: str) -> str:
-        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        media = media_type(self.headers.get("Content-Type"))
         body = self._body()
         try:
             text = body.decode("utf-8")
@@ -299,7 +502,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _HttpError(400, "give exactly one query= parameter")
             text = queries[0]
         else:
-            media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            media = media_type(self.headers.get("Content-Type"))
             if media == "application/x-www-form-urlencoded":
                 form = parse_qs(self._body().decode("utf-8", "replace"), keep_blank_values=True)
                 if "update" in form and "query" not in form:  # YASGUI sends updates to the same endpoint
@@ -316,28 +519,18 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _HttpError(415, "POST the query as application/sparql-query or application/x-www-form-urlencoded")
         wanted = params.get("format", [None])[0]
         accept = _FORMAT_NAMES.get((wanted or "").lower(), wanted) if wanted else self.headers.get("Accept", "")
+        self._screen(text, update=False)
         started = time.perf_counter()
         try:
-            with self.settings.reading() as store:
-                result = store.query(text)
-                if isinstance(result, bool):
-                    kind = _negotiate(accept, _SOLUTION_TYPES, "application/sparql-results+json")
-                    body = _boolean(result, _SOLUTION_TYPES[kind])
-                    ctype = _CONTENT_TYPES[_SOLUTION_TYPES[kind]]
-                elif isinstance(result, list):
-                    kind = _negotiate(accept, _GRAPH_TYPES, "text/turtle")
-                    fmt = _GRAPH_TYPES[kind]
-                    body = ox.serialize(
-                        result, format=fmt, prefixes=_GRAPH_PREFIXES if fmt is not ox.RdfFormat.N_TRIPLES else None
-                    )
-                    ctype = f"{fmt.media_type}; charset=utf-8" if fmt.media_type.startswith("text/") else fmt.media_type
-                else:
-                    kind = _negotiate(accept, _SOLUTION_TYPES, "application/sparql-results+json")
-                    variables = [v.value for v in result.variables]
-                    body = _solutions(variables, result, _SOLUTION_TYPES[kind])
-                    ctype = _CONTENT_TYPES[_SOLUTION_TYPES[kind]]
+            body, ctype = self._run(text, accept)
+        except QueryTimeoutError as exc:
+            raise _HttpError(503, str(exc)) from None
+        except QueryCancelledError:
+            raise
+        except QueryLimitError as exc:
+            raise _HttpError(400, str(exc)) from None
         except QueryError as exc:
-            if _looks_like_update(text):
+            if looks_like_update(text):
                 raise _HttpError(
                     400,
                     "this is a SPARQL update: POST it to /update (the server runs updates only "
@@ -356,6 +549,32 @@ class _Handler(BaseHTTPRequestHandler):
             headers={"Vary": "Accept", "X-Elapsed-Ms": f"{(time.perf_counter() - started) * 1000:.0f}"},
         )
 
+    def _screen(self, text: str, *, update: bool) -> None:
+        """Refuse, before any parser sees it, what would crash the server or make it fetch URLs."""
+        try:
+            check_nesting(text)
+            if not self.settings.limits.allow_service:
+                refuse_service(text)
+                if update:
+                    refuse_private_load(text)
+        except QueryError as exc:
+            raise _HttpError(400, str(exc)) from None
+
+    def _run(self, text: str, accept: str) -> tuple[bytes, str]:
+        limits, location = self.settings.limits, self.settings.location
+        caps = (limits.max_rows, limits.max_bytes)
+        if location is None:  # an open remote store: its own client's time limits apply
+            with self.settings.reading() as store:
+                return _answer(store, text, accept, *caps)
+        return run_in_child(
+            _answer_in_child,
+            (location, text, accept, *caps),
+            limits.timeout,
+            stop=self._client_gone,
+            method="forkserver",
+            hint="start the server with a longer --timeout",
+        )
+
     # --- updates --------------------------------------------------------------------------------
 
     def _update(self, text: str) -> None:
@@ -365,9 +584,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "updates are disabled: this server is read-only; start it with "
                 "`ties serve --allow-update` to accept SPARQL updates",
             )
-        origin = self.headers.get("Origin")
-        if origin and urlsplit(origin).netloc != self.headers.get("Host", ""):
-            raise _HttpError(403, f"updates from pages of another origin ({origin}) are refused")
+        self._check_origin()
+        self._screen(text, update=True)
         try:
             with self.settings.writing() as store:
                 store.update(text)
@@ -392,6 +610,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Connection", "close")
         if page:
             self.send_header(
                 "Content-Security-Policy",
@@ -422,10 +641,56 @@ def _store_error(exc: TiesError) -> _HttpError:
     return _HttpError(500, str(exc))
 
 
-def _looks_like_update(text: str) -> bool:
-    from graph.query.sparql import is_update
+# --- answering, in the query process ---------------------------------------------------------------
 
-    return is_update(text)
+
+def _answer_in_child(location: str, text: str, accept: str, max_rows: int, max_bytes: int, send) -> None:
+    try:
+        with open_store(location) as store:
+            outcome: object = _answer(store, text, accept, max_rows, max_bytes)
+    except TiesError as exc:
+        outcome = exc
+    except Exception:  # a bug: the traceback goes to the server's log, the client gets a 500
+        traceback.print_exc()
+        outcome = TiesError("internal error in ties; the traceback is in the server's log")
+    send.send(outcome)
+
+
+def _answer(store: Store, text: str, accept: str, max_rows: int, max_bytes: int) -> tuple[bytes, str]:
+    """The query's answer in the format ACCEPT prefers, and its content type; refused
+    (QueryLimitError) past MAX_ROWS rows or MAX_BYTES bytes, before all of it is held."""
+    result = store.query(text, limit=max_rows + 1) if isinstance(store, OxigraphStore) else store.query(text)
+    if isinstance(result, bool):
+        kind = _SOLUTION_TYPES[_negotiate(accept, _SOLUTION_TYPES, _JSON_RESULTS)]
+        return _boolean(result, kind), _CONTENT_TYPES[kind]
+    if isinstance(result, list):
+        _check_rows(len(result), max_rows, "triples")
+        fmt = _GRAPH_TYPES[_negotiate(accept, _GRAPH_TYPES, "text/turtle")]
+        prefixes = _GRAPH_PREFIXES if fmt is not ox.RdfFormat.N_TRIPLES else None
+        body = ox.serialize(result, format=fmt, prefixes=prefixes) or b""
+        _check_bytes(len(body), max_bytes)
+        return body, f"{fmt.media_type}; charset=utf-8" if fmt.media_type.startswith("text/") else fmt.media_type
+    variables = [v.value for v in result.variables]
+    rows = list(islice(result, max_rows + 1))
+    _check_rows(len(rows), max_rows, "rows")
+    kind = _SOLUTION_TYPES[_negotiate(accept, _SOLUTION_TYPES, _JSON_RESULTS)]
+    return _solutions(variables, rows, kind, max_bytes), _CONTENT_TYPES[kind]
+
+
+def _check_rows(count: int, max_rows: int, what: str) -> None:
+    if count > max_rows:
+        raise QueryLimitError(
+            f"the answer has more than {max_rows:,} {what}, the most this server sends; "
+            "add LIMIT (and OFFSET to page through it), or start the server with a larger --max-rows"
+        )
+
+
+def _check_bytes(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise QueryLimitError(
+            f"the answer is over {max_bytes / 1024 / 1024:g} MB, the most this server sends; "
+            "add LIMIT or select fewer variables, or start the server with a larger --max-mb"
+        )
 
 
 # --- content negotiation ---------------------------------------------------------------------------
@@ -466,41 +731,49 @@ def _negotiate(accept: str, offers: dict, default: str) -> str:
 # --- result formats ----------------------------------------------------------------------------------
 
 
-def _solutions(variables: list[str], rows, kind: str) -> bytes:
+def _solutions(variables: list[str], rows: Iterable, kind: str, max_bytes: int | None = None) -> bytes:
+    """ROWS in KIND, refused (QueryLimitError) as soon as they pass MAX_BYTES."""
+    parts, size = [], 0
+    for chunk in _solution_chunks(variables, rows, kind):
+        data = chunk.encode()
+        size += len(data)
+        if max_bytes is not None:
+            _check_bytes(size, max_bytes)
+        parts.append(data)
+    return b"".join(parts)
+
+
+def _solution_chunks(variables: list[str], rows: Iterable, kind: str) -> Iterator[str]:
     if kind == "json":
-        bindings = []
+        yield json.dumps({"head": {"vars": variables}}, ensure_ascii=False)[:-1] + ', "results": {"bindings": ['
+        for i, row in enumerate(rows):
+            binding = {v: _json_term(row[v]) for v in variables if row[v] is not None}
+            yield (", " if i else "") + json.dumps(binding, ensure_ascii=False)
+        yield "]}}"
+    elif kind == "xml":
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
+        yield "".join(f"\n<variable name={quoteattr(v)}/>" for v in variables)
+        yield "\n</head>\n<results>"
         for row in rows:
-            bindings.append({v: _json_term(row[v]) for v in variables if row[v] is not None})
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-    if kind == "xml":
-        out = [
-            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
-        ]
-        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        out.append("</head>\n<results>")
-        for row in rows:
-            out.append(
-                "<result>"
-                + "".join(
-                    f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>"
-                    for v in variables
-                    if row[v] is not None
-                )
-                + "</result>"
+            bindings = "".join(
+                f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>" for v in variables if row[v] is not None
             )
-        out.append("</results>\n</sparql>\n")
-        return "\n".join(out).encode()
-    buf = io.StringIO()
-    if kind == "csv":
+            yield f"\n<result>{bindings}</result>"
+        yield "\n</results>\n</sparql>\n"
+    elif kind == "csv":
+        buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(variables)
         for row in rows:
             writer.writerow([_csv_term(row[v]) for v in variables])
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+        yield buf.getvalue()
     else:
-        buf.write("\t".join(f"?{v}" for v in variables) + "\n")
+        yield "\t".join(f"?{v}" for v in variables) + "\n"
         for row in rows:
-            buf.write("\t".join("" if row[v] is None else str(row[v]) for v in variables) + "\n")
-    return buf.getvalue().encode()
+            yield "\t".join("" if row[v] is None else str(row[v]) for v in variables) + "\n"
 
 
 def _boolean(value: bool, kind: str) -> bytes:
@@ -523,7 +796,7 @@ def _json_term(term) -> dict:
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
+        elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
@@ -552,7 +825,7 @@ def _xml_term(term) -> str:
     if isinstance(term, ox.Literal):
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
-        if term.datatype.value != _XSD_STRING:
+        if term.datatype.value != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
         return f"<literal>{_xml_text(term.value)}</literal>"
     if isinstance(term, ox.Triple):

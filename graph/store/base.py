@@ -10,10 +10,21 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph.rdf.terms import to_python
+from graph.errors import StoreError
+from graph.rdf.terms import Term, to_python
 from graph.vocab import DOCUMENT, META_GRAPH
 
-__all__ = ["Store", "Solutions", "RDF_FORMATS", "INCOMPLETE_DOCUMENTS", "is_remote"]
+__all__ = [
+    "Store",
+    "Solutions",
+    "RDF_FORMATS",
+    "INCOMPLETE_DOCUMENTS",
+    "StoreNotice",
+    "PartialWriteError",
+    "is_remote",
+    "redact",
+    "media_type",
+]
 
 _REMOTE_URL = re.compile(r"(?i)(sparql\+)?https?://")
 
@@ -34,14 +45,35 @@ INCOMPLETE_DOCUMENTS = (
     f"FILTER NOT EXISTS {{ GRAPH <{META_GRAPH}> {{ ?g ties:fileName ?name }} }} }}"
 )
 
-RDF_FORMATS = {
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
+
+# The user-information part of a URL ("user:password@"), wherever a URL appears in a text.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\r\n]*@")
+
+
+class PartialWriteError(StoreError):
+    """A batch failed part way and could not be undone: ``stored`` holds the graph IRIs of
+    the documents that were written whole (metadata included) and stay in the store."""
+
+    def __init__(self, message: str, stored: list[str]) -> None:
+        super().__init__(message)
+        self.stored = stored
+
+
+class StoreNotice(UserWarning):
+    """Something about the store the user should hear of without it being an error (a new store
+    made where none was, a remote lock taken over from a writer whose lease ran out). The CLI
+    prints each as one line on stderr."""
+
+
+def redact(text: object) -> str:
+    """TEXT with the user name and password of every URL in it replaced by ``***``: what any
+    message, repr or log line that may hold a store's URL goes through."""
+    return _USERINFO.sub(r"\1***@", str(text))
+
+
+def media_type(content_type: str | None) -> str:
+    """The bare media type of a Content-Type header ("text/turtle; charset=utf-8" -> "text/turtle")."""
+    return (content_type or "").split(";")[0].strip().lower()
 
 
 def is_remote(location: object) -> bool:
@@ -58,10 +90,10 @@ class Store(ABC):
     writable: bool
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None):
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None):
         """Raw result: QuerySolutions, QueryBoolean or QueryTriples."""
 
-    def select(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None) -> list[dict[str, Any]]:
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, Any]]:
         result = self.query(sparql, bindings)
         names = [v.value for v in result.variables]
         return [{n: to_python(row[n]) for n in names} for row in result]
@@ -77,6 +109,10 @@ class Store(ABC):
 
     def compact(self) -> None:
         """Make reading fast again after a bulk load (a no-op where the store sees to it)."""
+
+    def verify(self) -> None:
+        """Read the whole store, so that damage shows as a StoreError (a no-op where the store is
+        a server, which checks its own storage)."""
 
     @abstractmethod
     def remove_graph(self, graph_iri: str) -> None: ...

@@ -14,37 +14,75 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
+import re
+import shutil
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError, StoreLockedError
-from graph.store.base import RDF_FORMATS, Solutions, Store
-from graph.store.locks import acquire
+from graph.rdf.terms import Term
+from graph.store.base import RDF_FORMATS, Solutions, Store, StoreNotice
+from graph.store.locks import acquire, open_lock_file
 from graph.vocab import META_GRAPH, PREFIXES
 
 __all__ = ["OxigraphStore"]
 
 
 @contextmanager
-def _backend(action: str):
-    """Re-raise pyoxigraph's errors as ours, with what to do."""
+def _backend(action: str, *, running_sparql: bool = False):
+    """Re-raise pyoxigraph's errors as ours, with what to do. What failed decides the class: while
+    running the user's SPARQL a ValueError is the query's fault (an undefined prefix, a bad IRI);
+    anywhere else it is the store's."""
     try:
         yield
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {' '.join(str(exc).split())}; fix the query") from exc
+        raise QueryError(f"SPARQL syntax error: {_short_syntax_error(str(exc))}; fix the query") from exc
     except (OSError, RuntimeError) as exc:
         raise StoreError(f"could not {action}: {' '.join(str(exc).split())}") from exc
     except ValueError as exc:
-        raise QueryError(f"could not {action}: {' '.join(str(exc).split())}") from exc
+        kind = QueryError if running_sparql else StoreError
+        raise kind(f"could not {action}: {' '.join(str(exc).split())}") from exc
+
+
+_PARSER_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+_QUOTED_TOKEN = re.compile(r'"([^"]+)"')
+
+
+def _short_syntax_error(message: str) -> str:
+    """The parser's message cut to what a person acts on: where, and the tokens it expected. The
+    parser lists character classes as Unicode ranges (a wall of text for an undeclared prefix);
+    those are dropped, and a prefix it could not find is named as such."""
+    found = _PARSER_POSITION.search(" ".join(message.split()))
+    if found is None:
+        return " ".join(message.split())[:300]
+    line, column, expected = found.groups()
+    where = f"line {line}, column {column}"
+    if not expected.startswith("expected one of"):
+        return f"{where}: {expected[:200]}"
+    if "Prefix not found" in expected:
+        return f"{where}: an undeclared prefix; declare it with PREFIX name: <IRI> (predeclared: {', '.join(PREFIXES)})"
+    tokens = _QUOTED_TOKEN.findall(expected)
+    if not tokens:
+        return f"{where}: an unexpected character"
+    listed = " ".join(f'"{token}"' for token in tokens[:12])
+    return f"{where}: expected one of {listed}" + (" ..." if len(tokens) > 12 else "")
 
 
 class OxigraphStore(Store):
-    def __init__(self, path: Path, writable: bool, wait: float = 0.0) -> None:
+    """``create``: a writer may make a new store where there is none (said with a StoreNotice at its
+    first write, unless not ``announce``: a store of ties' own, in a temporary folder); without it,
+    a path with no store is an error, as for a reader."""
+
+    def __init__(
+        self, path: Path, writable: bool, wait: float = 0.0, *, create: bool = True, announce: bool = True
+    ) -> None:
         self.path = Path(path)
         self.location = str(self.path)
         self.writable = writable
@@ -54,12 +92,21 @@ class OxigraphStore(Store):
         self._store: ox.Store | None = None
         self._view: ox.Store | None = None
         self._wrote = False
+        self._new = False  # a writer's store that does not exist yet: made at the first write
+        self._announce = announce
+        exists = self._exists()
+        if not exists and (not writable or not create):
+            raise StoreError(f"no store at {self.path} yet; add documents with `ties ingest PATH` first")
         if writable:
             self._open_writer(wait)
-        elif not self._db_path.is_dir():
-            raise StoreError(f"no store at {self.path} yet; add documents with `ties ingest PATH` first")
         else:
             self._open_reader(max(wait, 60.0))
+
+    def _exists(self) -> bool:
+        try:
+            return self._db_path.is_dir()
+        except OSError as exc:  # a folder this user may not enter
+            raise StoreError(f"cannot read the store at {self.path} ({exc.strerror}); check its permissions") from exc
 
     # --- opening -------------------------------------------------------------
 
@@ -70,7 +117,8 @@ class OxigraphStore(Store):
             self.path.mkdir(parents=True, exist_ok=True)
             self._writer_fd = os.open(self.path / "writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise StoreError(f"cannot create the store at {self.path} ({exc.strerror}); check the path") from exc
+            what = "write to" if self._db_path.is_dir() else "create"
+            raise StoreError(f"cannot {what} the store at {self.path} ({exc.strerror}); check the path") from exc
         if not acquire(self._writer_fd, fcntl.LOCK_EX, wait):
             os.close(self._writer_fd)
             self._writer_fd = None
@@ -78,8 +126,19 @@ class OxigraphStore(Store):
                 f"the store at {self.path} is being written by another ties process; "
                 "wait for it to finish (or pass --wait SECONDS) and run this again"
             )
+        if not self._db_path.is_dir():
+            # Made at the first write, so that a mistyped --store that writes nothing leaves no store behind.
+            self._new = True
+            return
+        self._remove_bulk_files()
         with _backend(f"open the store at {self.path}"):
             self._store = ox.Store(str(self._db_path))
+
+    def _remove_bulk_files(self) -> None:
+        """The bulk loader's table files that a failed or killed load left behind. Only a bulk load
+        in progress has any, and only the writer loads: holding the writer's lock, every one is stale."""
+        for leftover in self._db_path.glob("bulk-*.sst"):
+            leftover.unlink(missing_ok=True)
 
     def _open_reader(self, wait: float) -> None:
         """A read-only view, opened between two commits and held (with a shared
@@ -87,8 +146,8 @@ class OxigraphStore(Store):
         the gate first, so that a writer waiting at the gate is not starved by
         a stream of readers."""
         with self._gate(wait):
-            self._reader_fd = os.open(self.path / "commit.lock", os.O_RDWR | os.O_CREAT, 0o644)
-            if not acquire(self._reader_fd, fcntl.LOCK_SH, wait):
+            self._reader_fd = self._lock_file("commit.lock")
+            if self._reader_fd is not None and not acquire(self._reader_fd, fcntl.LOCK_SH, wait):
                 os.close(self._reader_fd)
                 self._reader_fd = None
                 raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
@@ -98,13 +157,26 @@ class OxigraphStore(Store):
             self.close()
             raise
 
+    def _lock_file(self, name: str) -> int | None:
+        """A lock file to take, opened read-only where this user may not write it (see locks.open_lock_file)."""
+        try:
+            return open_lock_file(self.path / name)
+        except OSError as exc:
+            raise StoreError(f"cannot open {self.path / name} ({exc.strerror}); check the store's permissions") from exc
+
     @contextmanager
     def _reading(self):
+        if self._store is None and self._view is None:  # a writer's new store, not made yet: empty
+            yield ox.Store()
+            return
         yield self._store if self._store is not None else self._view
 
     @contextmanager
     def _gate(self, wait: float):
-        fd = os.open(self.path / "gate.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = self._lock_file("gate.lock")
+        if fd is None:  # a folder this user cannot write to: no writer of this user's to wait for
+            yield
+            return
         try:
             if not acquire(fd, fcntl.LOCK_EX, wait):
                 raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
@@ -113,11 +185,13 @@ class OxigraphStore(Store):
             os.close(fd)
 
     @contextmanager
-    def _commitacquire(self, kind: int, wait: float = 60.0):
+    def _commit_lock(self, kind: int, wait: float = 60.0):
         """Exclusive: the writer holds the gate while it waits for readers to
         leave, so no new reader slips in ahead of it."""
         with self._gate(wait):
-            fd = os.open(self.path / "commit.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            fd = self._lock_file("commit.lock")
+            if fd is None:
+                raise StoreError(f"cannot write to the store at {self.path}: its folder is read-only for this user")
             try:
                 if not acquire(fd, kind, wait):
                     raise StoreLockedError(f"the store at {self.path} stayed busy for {wait:.0f} s; try again")
@@ -127,17 +201,18 @@ class OxigraphStore(Store):
 
     # --- reading -------------------------------------------------------------
 
-    def query(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None):
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *, limit: int | None = None):
+        """``limit``: hold at most that many solutions or triples (a server's cap on an answer)."""
         # pyoxigraph substitutes only variables the SELECT projects: callers project them.
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        with self._reading() as store, _backend("run the query"):
+        with self._reading() as store, _backend("run the query", running_sparql=True):
             # The default graph is the union of every document's graph, so plain
             # queries see everything; GRAPH ?g still reaches one document.
             result = store.query(sparql, prefixes=PREFIXES, substitutions=subs or None, use_default_graph_as_union=True)
             if isinstance(result, ox.QuerySolutions):
-                return Solutions([v for v in result.variables], [row for row in result])
+                return Solutions([v for v in result.variables], list(islice(result, limit)))
             if isinstance(result, ox.QueryTriples):
-                return list(result)
+                return list(islice(result, limit))
             return bool(result)
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -148,16 +223,51 @@ class OxigraphStore(Store):
         with self._reading() as store, _backend("export the store"):
             store.dump(out, RDF_FORMATS[fmt], from_graph=None if fmt in ("nquads", "trig") else ox.DefaultGraph())
 
+    def verify(self) -> None:
+        """Read every table of the database whole (each of Oxigraph's indexes, by one scan or by a
+        prefix scan per term), so that damage a plain scan of the quads does not reach (a table of
+        another index, where every write then fails) is found. StoreError names the damage."""
+        with self._reading() as store, _backend(f"read the store at {self.path} whole (it may be damaged)"):
+            for pattern in _every_index(store):
+                for _ in store.quads_for_pattern(*pattern):
+                    pass
+            list(store.named_graphs())
+
     # --- writing -------------------------------------------------------------
 
     def _writer(self) -> ox.Store:
-        if self._store is None:
+        if self._store is None and not self._new:
             raise StoreError("the store was opened read-only; open it for writing")
+        if self._store is None:
+            with _backend(f"create the store at {self.path}"):
+                self._store = ox.Store(str(self._db_path))
         return self._store
 
-    def update(self, sparql: str) -> None:
+    @contextmanager
+    def _writing(self, action: str, *, running_sparql: bool = False):
+        """The store to write, under the commit lock. A new store's first write makes it; if that
+        write fails, the store goes again, and once it lands the user is told where it is."""
         store = self._writer()
-        with self._commitacquire(fcntl.LOCK_EX), _backend("run the update"):
+        try:
+            with self._commit_lock(fcntl.LOCK_EX), _backend(action, running_sparql=running_sparql):
+                yield store
+        except BaseException:
+            if self._new:
+                self._discard_new()
+            raise
+        if self._new:
+            self._new = False
+            if self._announce:
+                warnings.warn(StoreNotice(f"creating a new store at {self.path.resolve()}"), stacklevel=4)
+
+    def _discard_new(self) -> None:
+        self._store = None
+        self._wrote = False
+        gc.collect()  # results may still hold the database; let it close before its folder goes
+        shutil.rmtree(self._db_path, ignore_errors=True)
+
+    def update(self, sparql: str) -> None:
+        with self._writing("run the update", running_sparql=True) as store:
             store.update(sparql, prefixes=PREFIXES)
 
     def add_documents(self, batch: list[tuple[str, list[ox.Quad], bool]], bulk: bool = False) -> None:
@@ -166,9 +276,8 @@ class OxigraphStore(Store):
         later), then their metadata in one transaction. A crash between the
         two leaves graphs without metadata, which no lookup counts and the
         next ingest removes (``drop_incomplete``)."""
-        store = self._writer()
         meta = ox.NamedNode(META_GRAPH)
-        with self._commitacquire(fcntl.LOCK_EX), _backend("write the documents"):
+        with self._writing("write the documents") as store:
             for graph_iri, _, replace in batch:
                 if replace:
                     self._drop(store, graph_iri)
@@ -179,19 +288,24 @@ class OxigraphStore(Store):
                 graphs = ox.serialize(
                     (q for _, quads, _ in batch for q in quads if q.graph_name != meta), format=ox.RdfFormat.N_QUADS
                 )
-                store.bulk_load(graphs, format=ox.RdfFormat.N_QUADS, lenient=True)
+                try:
+                    store.bulk_load(graphs, format=ox.RdfFormat.N_QUADS, lenient=True)
+                except BaseException:
+                    self._remove_bulk_files()  # a load that fails leaves its table files (a full disk, a size limit)
+                    raise
                 store.extend(q for _, quads, _ in batch for q in quads if q.graph_name == meta)
             else:
                 store.extend(q for _, quads, _ in batch for q in quads)
 
     def compact(self) -> None:
+        if self._new:
+            return  # nothing written yet: nothing to compact
         store = self._writer()
         with _backend("compact the store"):
             store.optimize()
 
     def remove_graph(self, graph_iri: str) -> None:
-        store = self._writer()
-        with self._commitacquire(fcntl.LOCK_EX), _backend("remove the document"):
+        with self._writing("remove the document") as store:
             self._drop(store, graph_iri)
 
     @staticmethod
@@ -218,6 +332,29 @@ class OxigraphStore(Store):
         if self._writer_fd is not None:
             os.close(self._writer_fd)
             self._writer_fd = None
+
+
+def _every_index(store: ox.Store) -> Iterator[tuple]:
+    """Quad patterns whose scans together read every index of the store whole: the full scan
+    (graph, subject, predicate, object order), then one prefix scan per subject, per predicate and
+    per object (the indexes led by each), and per predicate and per object within each graph."""
+    subjects: set = set()
+    predicates: set = set()
+    objects: set = set()
+    graphs: dict = {}
+    for q in store.quads_for_pattern(None, None, None, None):
+        subjects.add(q.subject)
+        predicates.add(q.predicate)
+        objects.add(q.object)
+        in_graph = graphs.setdefault(q.graph_name, (set(), set()))
+        in_graph[0].add(q.predicate)
+        in_graph[1].add(q.object)
+    yield from ((s, None, None, None) for s in subjects)
+    yield from ((None, p, None, None) for p in predicates)
+    yield from ((None, None, o, None) for o in objects)
+    for g, (in_predicates, in_objects) in graphs.items():
+        yield from ((None, p, None, g) for p in in_predicates)
+        yield from ((None, None, o, g) for o in in_objects)
 
 
 def _open_read_only(db_path: Path, attempts: int = 8) -> ox.Store:

@@ -51,11 +51,20 @@ import hashlib
 import io
 import json
 import os
+import random
 import re
+import socket
+import threading
+import time
 import tomllib
+import typing
+import uuid
+import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit, urlunsplit
@@ -63,16 +72,25 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from graph.errors import QueryError, StoreError, TiesError
-from graph.store.base import RDF_FORMATS, Solutions, Store, is_remote
-from graph.vocab import META_GRAPH, PREFIXES, TIES
+from graph.errors import QueryError, StoreError, StoreLockedError, TiesError
+from graph.rdf.terms import Term
+from graph.store.base import (
+    RDF_FORMATS,
+    PartialWriteError,
+    Solutions,
+    Store,
+    StoreNotice,
+    is_remote,
+    media_type,
+    redact,
+)
+from graph.vocab import META_GRAPH, PREFIXES, TIES, XSD_STRING
 
 __all__ = ["RemoteStore", "open_remote", "is_remote", "credentials_for", "term_from_json", "with_values", "query_form"]
 
 _RESULTS_JSON = "application/sparql-results+json"
 _RESULTS_XML = "application/sparql-results+xml"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _SPARQL_NS = "{http://www.w3.org/2005/sparql-results#}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -86,10 +104,16 @@ _INSERT_CHUNK = 20_000  # triples per INSERT DATA request when the endpoint has 
 # --- where the store is ---------------------------------------------------------------------------
 
 
-def open_remote(location: str, *, write: bool, credentials: Mapping[str, str] | None = None) -> RemoteStore:
-    """The remote store LOCATION names (see the module's doc for the forms)."""
+def open_remote(
+    location: str, *, write: bool, credentials: Mapping[str, str] | None = None, wait: float = 0.0
+) -> RemoteStore:
+    """The remote store LOCATION names (see the module's doc for the forms). A writer takes the
+    server's write lock, waiting up to WAIT seconds for another writer's (see ``RemoteStore.lock``)."""
     text = str(location)
+    _refuse_credentials(text)
     options: dict = {}
+    update_url: str | None
+    store_url: str | None
     if re.match(r"(?i)sparql\+https?://", text):
         url = text.split("+", 1)[1]
         query_url = update_url = url
@@ -101,7 +125,24 @@ def open_remote(location: str, *, write: bool, credentials: Mapping[str, str] | 
     if credentials is None:
         credentials = credentials_for(update_url or query_url)
     auth = _auth(credentials, options.pop("auth", None))
-    return RemoteStore(query_url, update_url, store_url, auth=auth, writable=write, **options)
+    store = RemoteStore(query_url, update_url, store_url, auth=auth, writable=write, **options)
+    if write:
+        try:
+            store.lock(wait)
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def _refuse_credentials(url: str) -> None:
+    """A password in a URL ends up in shell histories, process lists, logs and error messages:
+    ties takes credentials only from the environment or TIES_CONFIG."""
+    if re.match(r"(?i)(sparql\+)?https?://", url) and "@" in urlsplit(url.split("+", 1)[-1]).netloc:
+        raise StoreError(
+            f"the store URL {redact(url)} holds a user name or password; take them out of the URL and set "
+            "TIES_USER and TIES_PASSWORD, or name an INI file holding them in TIES_CONFIG"
+        )
 
 
 def _oxigraph_layout(base: str) -> tuple[str, str, str]:
@@ -132,11 +173,13 @@ def _endpoint_file(path: Path) -> tuple[str, str | None, str | None, dict]:
     unknown = set(config) - known
     if unknown:
         raise StoreError(f"{path}: unknown keys {', '.join(sorted(unknown))}; the keys are {', '.join(sorted(known))}")
+    update_url: str | None
+    store_url: str | None
     if "base" in config:
         query_url, update_url, store_url = _oxigraph_layout(str(config["base"]))
     elif "query" in config:
         query_url = str(config["query"])
-        update_url, store_url = config.get("update"), config.get("store")
+        update_url, store_url = _optional(config.get("update")), _optional(config.get("store"))
     else:
         raise StoreError(f'{path} names no endpoint; give `query = "URL"` (and `update`, `store`) or `base`')
     options = {k: config[k] for k in ("auth", "timeout", "union_default_graph") if k in config}
@@ -155,16 +198,43 @@ def credentials_for(url: str) -> dict[str, str] | None:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         with open(path, encoding="utf-8") as fh:
+            _warn_if_shared(fh.fileno(), path)
             parser.read_file(fh)
     except OSError as exc:
         raise StoreError(f"cannot read TIES_CONFIG={path} ({exc.strerror}); check the path") from exc
     except configparser.Error as exc:
-        raise StoreError(f"TIES_CONFIG={path} is not a valid INI file ({' '.join(str(exc).split())})") from exc
+        # Not the parser's own message, nor its cause: it quotes the line, which may be a password.
+        raise StoreError(f"TIES_CONFIG={path} is not a valid INI file ({_config_problem(exc)}); fix it") from None
     matches = sorted((s for s in parser.sections() if url.startswith(s.rstrip("/"))), key=len, reverse=True)
     section = parser[matches[0]] if matches else parser.defaults()
     if not section.get("user"):
         return None
     return {"user": section["user"], "password": section.get("password", ""), "auth": section.get("auth", "auto")}
+
+
+def _warn_if_shared(fd: int, path: str) -> None:
+    mode = os.fstat(fd).st_mode
+    if mode & 0o044:
+        warnings.warn(
+            StoreNotice(
+                f"TIES_CONFIG={path} can be read by other users (mode {mode & 0o777:o}) and holds passwords; "
+                f"make it yours alone with `chmod 600 {path}`"
+            ),
+            stacklevel=4,
+        )
+
+
+def _config_problem(exc: configparser.Error) -> str:
+    """Where an INI file is broken, without quoting the line."""
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"line {exc.lineno} comes before any [URL] section header"
+    if isinstance(exc, configparser.ParsingError):
+        return "cannot parse line " + ", ".join(str(n) for n, _ in exc.errors)
+    if isinstance(exc, configparser.DuplicateSectionError):
+        return f"section [{redact(exc.section)}] appears twice (line {exc.lineno})"
+    if isinstance(exc, configparser.DuplicateOptionError):
+        return f"{exc.option} appears twice in [{redact(exc.section)}] (line {exc.lineno})"
+    return type(exc).__name__
 
 
 def _auth(credentials: Mapping[str, str] | None, scheme: str | None) -> httpx.Auth | None:
@@ -223,41 +293,60 @@ class RemoteStore(Store):
         timeout: float = 60,
         union_default_graph: bool = True,
     ) -> None:
+        for url in (query_url, update_url, store_url):
+            if url:
+                _refuse_credentials(url)
         self.query_url, self.update_url, self.store_url = query_url, update_url, store_url
-        self.location = query_url
+        self.location = _origin(query_url)
         self.writable = writable
         self.timeout = float(timeout)
         self.union_default_graph = union_default_graph
         if isinstance(auth, tuple):
             auth = _ChallengeAuth(*auth)
-        self._client = httpx.Client(
-            auth=auth,
-            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-            headers={"User-Agent": "ties"},
-        )
+        self._auth = auth
+        self._client = self._new_client(self.timeout)
+        self._lock = _WriteLock()
         self._graph_type = "application/n-triples"  # switched to Turtle if the server refuses N-Triples
         self._dataset_get: bool | None = None if store_url else False  # GSP GET of the whole dataset works?
         if writable and not update_url:
             raise StoreError(
-                f"the endpoint at {query_url} has no update URL; it can only be read "
+                f"the endpoint at {_origin(query_url)} has no update URL; it can only be read "
                 '(name one with `update = "URL"` in an endpoint file)'
             )
 
+    def _new_client(self, timeout: float) -> httpx.Client:
+        return httpx.Client(
+            auth=self._auth,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"User-Agent": "ties"},
+        )
+
     def __repr__(self) -> str:
-        return f"RemoteStore({self.query_url!r}, writable={self.writable})"
+        return f"RemoteStore({_origin(self.query_url)!r}, writable={self.writable})"
 
     # --- HTTP, and every error translation ------------------------------------------------------
 
     def _send(
-        self, method: str, url: str, *, what: str, kind: str = "store", stream: bool = False, **kwargs
+        self,
+        method: str,
+        url: str | None,
+        *,
+        what: str,
+        kind: str = "store",
+        stream: bool = False,
+        client: httpx.Client | None = None,
+        **kwargs,
     ) -> httpx.Response:
         """One request. Network failures and HTTP errors become StoreError; a
         query or update the server rejects (4xx) becomes QueryError. ``kind`` is
         "query", "update" or "store". With ``stream``, the caller closes the
-        response."""
+        response. ``client``: another than the store's own (the lease's thread has one)."""
+        client = client or self._client
+        if url is None:
+            raise StoreError(f"the endpoint has no URL to {what}; give one in its endpoint file")
         try:
-            request = self._client.build_request(method, url, **kwargs)
-            response = self._client.send(request, stream=stream)
+            request = client.build_request(method, url, **kwargs)
+            response = client.send(request, stream=stream)
         except httpx.ConnectError as exc:
             raise StoreError(f"cannot reach the SPARQL endpoint at {_origin(url)}; is the server running?") from exc
         except httpx.TimeoutException as exc:
@@ -266,7 +355,8 @@ class RemoteStore(Store):
                 f"while trying to {what}; try again, or raise the timeout"
             ) from exc
         except httpx.HTTPError as exc:
-            raise StoreError(f"could not {what} at {url}: {' '.join(str(exc).split()) or type(exc).__name__}") from exc
+            detail = redact(" ".join(str(exc).split()) or type(exc).__name__)
+            raise StoreError(f"could not {what} at {_origin(url)}: {detail}") from exc
         if response.status_code < 400:
             if response.headers.get("x-sql-state"):  # Virtuoso's "anytime" answer: partial results
                 response.close()
@@ -281,12 +371,12 @@ class RemoteStore(Store):
         code, line = response.status_code, _first_line(response.text)
         if code == 401:
             raise StoreError(
-                f"the endpoint at {url} wants credentials to {what} (HTTP 401); set TIES_USER and "
+                f"the endpoint at {_origin(url)} wants credentials to {what} (HTTP 401); set TIES_USER and "
                 "TIES_PASSWORD, or name an INI file with them in TIES_CONFIG"
             )
         if code == 403:
             raise StoreError(
-                f"the endpoint at {url} refused to let ties {what} (HTTP 403{': ' + line if line else ''}); "
+                f"the endpoint at {_origin(url)} refused to let ties {what} (HTTP 403{': ' + line if line else ''}); "
                 "use an account that may (TIES_USER, TIES_PASSWORD or TIES_CONFIG)"
             )
         if 400 <= code < 500 and kind in ("query", "update") and code not in (404, 405, 406, 415):
@@ -294,7 +384,7 @@ class RemoteStore(Store):
                 f"the endpoint rejected the {kind} (HTTP {code}): {_user_position(line) or response.reason_phrase}"
             )
         raise StoreError(
-            f"could not {what}: the endpoint at {url} answered HTTP {code}"
+            f"could not {what}: the endpoint at {_origin(url)} answered HTTP {code}"
             f"{': ' + line if line else ' ' + response.reason_phrase}"
         )
 
@@ -315,24 +405,142 @@ class RemoteStore(Store):
     def _post_update(self, text: str, *, what: str = "run the update") -> None:
         if not self.writable:
             raise StoreError("the store was opened read-only; open it for writing")
-        self._send("POST", self.update_url, what=what, kind="update", data={"update": _PROLOGUE + text}).close()
+        if self._lock.lost:
+            raise StoreLockedError(self._lock.lost)
+        self._raw_update(text, what=what)
+
+    def _raw_update(self, text: str, *, what: str, client: httpx.Client | None = None) -> None:
+        data = {"update": _PROLOGUE + text}
+        self._send("POST", self.update_url, what=what, kind="update", data=data, client=client).close()
+
+    def _raw_select(self, text: str, *, what: str, client: httpx.Client | None = None) -> list[dict[str, str]]:
+        """A small SELECT's rows as strings, by a client of its own choosing (the lease's thread)."""
+        response = self._send(
+            "POST",
+            self.query_url,
+            what=what,
+            kind="query",
+            data={"query": _PROLOGUE + text},
+            headers={"Accept": _RESULTS_JSON},
+            client=client,
+        )
+        try:
+            rows = response.json()["results"]["bindings"]
+            return [{k: v["value"] for k, v in row.items()} for row in rows]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"the endpoint at {_origin(self.query_url)} sent results ties cannot read") from exc
+
+    # --- the write lock --------------------------------------------------------------------------
+
+    def lock(self, wait: float = 0.0) -> None:
+        """Take the server's write lock, waiting up to WAIT seconds for another writer's.
+
+        The lock is a marker in ties' lock graph naming its writer, with a lease that a thread
+        renews while the store is open and that ``close`` removes. SPARQL has no compare-and-set,
+        so the marker goes in only where no marker is (INSERT ... WHERE FILTER NOT EXISTS) and is
+        read back: where a server ran two writers' inserts at once, both markers show, and both
+        withdraw and try again. A marker whose lease ran out (its writer died or lost the server)
+        is taken over, with a StoreNotice."""
+        if self._lock.lost:
+            raise StoreLockedError(self._lock.lost)
+        if self._lock.held:
+            return
+        if not self.writable:
+            raise StoreError("the store was opened read-only; open it for writing")
+        deadline = time.monotonic() + wait
+        vanished = 0
+        while (other := self._try_lock()) is not None:
+            if not other.iri and vanished < 5:  # the marker in the way went between the insert and the read
+                vanished += 1
+                continue
+            if other.expires is not None and other.expires < datetime.now(UTC):
+                warnings.warn(
+                    StoreNotice(
+                        f"taking over the write lock on {self.location} from {other.holder}: its lease ran out at "
+                        f"{other.expires:%Y-%m-%d %H:%M:%S} UTC (that writer stopped without releasing it)"
+                    ),
+                    stacklevel=2,
+                )
+                self._raw_update(_unlock(other.iri, expired=True), what="take over an expired write lock")
+                continue
+            if time.monotonic() >= deadline:
+                until = f", lease until {other.expires:%H:%M:%S} UTC" if other.expires else ""
+                raise StoreLockedError(
+                    f"the store at {self.location} is being written by another ties process ({other.holder}{until}); "
+                    "wait for it to finish (or pass --wait SECONDS) and run this again"
+                )
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())) * random.uniform(0.5, 1.0))
+        self._lock.start(self)
+
+    def _try_lock(self) -> _Marker | None:
+        """None once this store holds the lock; else the marker in the way."""
+        marker = self._lock.marker
+        self._raw_update(
+            f"INSERT {{ GRAPH {_LOCK_GRAPH} {{ {_lock_triples(marker, _holder(), _lease_end())} }} }} "
+            f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {_LOCK_GRAPH} {{ ?m a {_WRITER_LOCK} }} }} }}",
+            what="take the write lock",
+        )
+        markers = self._markers()
+        others = [m for m in markers if m.iri != marker.value]
+        mine = len(others) < len(markers)
+        if mine and not others:
+            return None
+        if mine:  # two writers' markers: this one withdraws (so does the other) and tries again
+            self._raw_update(_unlock(marker.value), what="withdraw from the write lock")
+        return others[0] if others else _Marker("", "a writer that has just let go", None)
+
+    def _markers(self, client: httpx.Client | None = None) -> list[_Marker]:
+        rows = self._raw_select(
+            f"SELECT ?m ?holder ?expires WHERE {{ GRAPH {_LOCK_GRAPH} {{ ?m a {_WRITER_LOCK} . "
+            f"OPTIONAL {{ ?m {_HOLDER} ?holder }} OPTIONAL {{ ?m {_EXPIRES} ?expires }} }} }}",
+            what="read the write lock",
+            client=client,
+        )
+        return [_Marker(r["m"], r.get("holder", "an unnamed writer"), _instant(r.get("expires"))) for r in rows]
+
+    def _renew(self, client: httpx.Client) -> bool:
+        """Push this writer's lease on; False if its marker is gone (another writer took it over)."""
+        marker = self._lock.marker
+        self._raw_update(
+            f"DELETE {{ GRAPH {_LOCK_GRAPH} {{ {marker} {_EXPIRES} ?e }} }} "
+            f"INSERT {{ GRAPH {_LOCK_GRAPH} {{ {marker} {_EXPIRES} {_lease_end()} }} }} "
+            f"WHERE {{ GRAPH {_LOCK_GRAPH} {{ {marker} {_EXPIRES} ?e }} }}",
+            what="renew the write lock",
+            client=client,
+        )
+        return any(m.iri == marker.value for m in self._markers(client))
+
+    def _release(self) -> None:
+        """Remove this writer's marker; a server that cannot be reached is told of in a StoreNotice."""
+        if not self._lock.stop():
+            return
+        try:
+            self._raw_update(_unlock(self._lock.marker.value), what="release the write lock")
+        except TiesError as exc:
+            warnings.warn(
+                StoreNotice(
+                    f"could not release the write lock on {self.location} ({exc}); "
+                    f"the next writer takes it over once its lease runs out ({LEASE_S:g} s)"
+                ),
+                stacklevel=3,
+            )
 
     # --- reading ------------------------------------------------------------------------------------
 
-    def query(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None):
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None):
         form = query_form(sparql)
         if form is None:
             raise QueryError("SPARQL syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE; fix the query")
         text = _PROLOGUE + (with_values(sparql, bindings) if bindings else sparql)
         accept = f"{_RESULTS_JSON}, {_RESULTS_XML};q=0.8" if form in ("SELECT", "ASK") else _RDF_ACCEPT
         response = self._post_query(text, accept)
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        media = media_type(response.headers.get("content-type"))
         body = response.content
         try:
             if media in (_RESULTS_JSON, "application/json"):
-                return _solutions_from_json(json.loads(body))
+                return _parsed_results(body, ox.QueryResultsFormat.JSON, lambda: _solutions_from_json(json.loads(body)))
             if media in (_RESULTS_XML, "application/xml", "text/xml"):
-                return _solutions_from_xml(body)
+                return _parsed_results(body, ox.QueryResultsFormat.XML, lambda: _solutions_from_xml(body))
             rdf = ox.RdfFormat.from_media_type(media) if media else None
             if rdf is None:
                 raise StoreError(
@@ -365,7 +573,7 @@ class RemoteStore(Store):
                 self._dataset_get = True
                 wanted = {ox.NamedNode(g) for g in graphs} | {_META}
                 try:
-                    parsed = _guarded(ox.parse(_ResponseReader(response), fmt), self.store_url)
+                    parsed = _guarded(ox.parse(typing.cast(IO[bytes], _ResponseReader(response)), fmt), self.store_url)
                     yield from (q for q in parsed if q.graph_name in wanted)
                 finally:
                     response.close()
@@ -384,11 +592,11 @@ class RemoteStore(Store):
             stream=True,
             headers={"Accept": "application/n-quads, application/trig;q=0.9"},
         )
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        media = media_type(response.headers.get("content-type"))
         fmt = ox.RdfFormat.from_media_type(media) if media else None
         if fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             response.close()
-            raise StoreError(f"the endpoint at {self.store_url} sent the dataset as {media or 'unnamed'}")
+            raise StoreError(f"the endpoint at {_origin(self.store_url)} sent the dataset as {media or 'unnamed'}")
         return response, fmt
 
     def _graph_triples(self, graph: str) -> list[ox.Triple]:
@@ -396,12 +604,14 @@ class RemoteStore(Store):
             response = self._send(
                 "GET", self.store_url, what="read a graph", params={"graph": graph}, headers={"Accept": _RDF_ACCEPT}
             )
-            media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            media = media_type(response.headers.get("content-type"))
             fmt = (ox.RdfFormat.from_media_type(media) if media else None) or ox.RdfFormat.TURTLE
             try:
                 return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.content, fmt)]
             except (ValueError, SyntaxError) as exc:
-                raise StoreError(f"the endpoint at {self.store_url} sent a graph ties cannot read: {exc}") from exc
+                raise StoreError(
+                    f"the endpoint at {_origin(self.store_url)} sent a graph ties cannot read: {exc}"
+                ) from exc
         return self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": ox.NamedNode(graph)})
 
     def dump(self, out: IO[bytes], fmt: str) -> None:
@@ -414,7 +624,7 @@ class RemoteStore(Store):
         # Like the embedded store: a triples format holds the default graph alone.
         if not self.store_url:
             raise StoreError(
-                f"the endpoint at {self.query_url} has no Graph Store Protocol URL to read its default "
+                f"the endpoint at {_origin(self.query_url)} has no Graph Store Protocol URL to read its default "
                 "graph from; export trig or nquads"
             )
         response = self._send(
@@ -424,7 +634,7 @@ class RemoteStore(Store):
             params={"default": ""},
             headers={"Accept": _RDF_ACCEPT},
         )
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        media = media_type(response.headers.get("content-type"))
         with _serialising(self.store_url):
             triples = ox.parse(response.content, ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE)
             ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in triples), out, RDF_FORMATS[fmt])
@@ -432,14 +642,14 @@ class RemoteStore(Store):
     # --- writing -----------------------------------------------------------------------------------
 
     def update(self, sparql: str) -> None:
+        self.lock()
         self._post_update(sparql)
 
     def add_documents(self, batch: list[tuple[str, list[ox.Quad], bool]], bulk: bool = False) -> None:
         """Each document: its graph replaced whole (Graph Store Protocol PUT, or
         DROP + INSERT DATA), then its metadata replaced in one update. A failure
         rolls back every document of the batch written so far."""
-        if not self.writable:
-            raise StoreError("the store was opened read-only; open it for writing")
+        self.lock()
         started: list[str] = []
         try:
             for graph_iri, quads, _replace in batch:
@@ -447,14 +657,16 @@ class RemoteStore(Store):
                 self._write_document(graph_iri, quads)
         except TiesError as exc:
             left = self._roll_back(started)
-            message = f"{exc}; nothing of this batch was kept"
-            if left:
-                message = (
-                    f"{exc}; and undoing the batch failed too ({left}): the server may keep its first documents "
-                    "whole and one graph without metadata, which ties does not list; ingest the files again "
-                    "to complete them"
-                )
-            raise StoreError(message) from exc
+            if not left:
+                raise StoreError(f"{exc}; nothing of this batch was kept") from exc
+            # Undoing went wrong too: every document before the one that failed is whole on the server.
+            stored = started[:-1]
+            raise PartialWriteError(
+                f"{exc}; and undoing the batch failed too ({left}): the server keeps the {len(stored)} documents "
+                "written before it and may keep one graph without metadata, which ties does not list; ingest the "
+                "files again to complete them",
+                stored,
+            ) from exc
 
     def _write_document(self, graph_iri: str, quads: list[ox.Quad]) -> None:
         node = ox.NamedNode(graph_iri)
@@ -510,15 +722,114 @@ class RemoteStore(Store):
         return None
 
     def remove_graph(self, graph_iri: str) -> None:
+        self.lock()
         self._post_update(_removal([graph_iri]), what="remove the document")
 
     def drop_incomplete(self) -> list[str]:
-        # Nothing locks out a second writer on a server, so a graph without metadata may be another
-        # ingest's document in flight: it is left alone. Ingesting its file again replaces it whole.
-        return []
+        # Under the write lock no other ingest is writing, so a graph without metadata is one an
+        # interrupted ingest left: it goes, as on the embedded store.
+        self.lock()
+        return super().drop_incomplete()
 
     def close(self) -> None:
+        self._release()
         self._client.close()
+
+
+# --- the write lock's parts --------------------------------------------------------------------------
+
+LOCK_GRAPH = "https://w3id.org/ties/graph/lock"
+LEASE_S = 60.0  # a writer renews its lease every third of this; a writer that died is taken over after it
+_LOCK_GRAPH = ox.NamedNode(LOCK_GRAPH)
+_WRITER_LOCK = ox.NamedNode(TIES + "WriterLock")
+_HOLDER = ox.NamedNode(TIES + "lockHolder")
+_EXPIRES = ox.NamedNode(TIES + "lockExpires")
+_XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+
+
+@dataclass(frozen=True)
+class _Marker:
+    iri: str
+    holder: str
+    expires: datetime | None
+
+
+class _WriteLock:
+    """This store's marker, and the thread that renews its lease while the store holds it."""
+
+    def __init__(self) -> None:
+        self.marker = ox.NamedNode(f"urn:uuid:{uuid.uuid4()}")
+        self.held = False
+        self.lost: str | None = None  # why this store may no longer write, once another writer took over
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, store: RemoteStore) -> None:
+        self.held = True
+        self._thread = threading.Thread(target=self._renew_until_stopped, args=(store,), daemon=True)
+        self._thread.start()
+
+    def _renew_until_stopped(self, store: RemoteStore) -> None:
+        client = store._new_client(min(store.timeout, LEASE_S / 3))
+        try:
+            while not self._stop.wait(LEASE_S / 3):
+                try:
+                    kept = store._renew(client)
+                except TiesError:
+                    continue  # the server did not answer: the next round tries again, and sees a lost lease
+                if not kept:
+                    self.lost = (
+                        f"another writer took over the write lock on {store.location} (this one's lease of "
+                        f"{LEASE_S:g} s ran out while the server could not be reached); nothing more was written: "
+                        "run this again"
+                    )
+                    return
+        finally:
+            client.close()
+
+    def stop(self) -> bool:
+        """Stop renewing; True if the marker is this store's to remove."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        held, self.held = self.held and not self.lost, False
+        return held
+
+
+def _holder() -> str:
+    return f"host {socket.gethostname()} pid {os.getpid()}"
+
+
+def _lease_end() -> ox.Literal:
+    end = datetime.now(UTC) + timedelta(seconds=LEASE_S)
+    return ox.Literal(end.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=_XSD_DATETIME)
+
+
+def _lock_triples(marker: ox.NamedNode, holder: str, expires: ox.Literal) -> str:
+    return f"{marker} a {_WRITER_LOCK} ; {_HOLDER} {ox.Literal(holder)} ; {_EXPIRES} {expires} ."
+
+
+def _unlock(marker_iri: str, *, expired: bool = False) -> str:
+    """Remove a marker; with ``expired``, only while its lease is still over (its writer may have
+    come back and renewed it since it was read)."""
+    node = ox.NamedNode(marker_iri)
+    if not expired:
+        return f"DELETE WHERE {{ GRAPH {_LOCK_GRAPH} {{ {node} ?p ?o }} }}"
+    now = ox.Literal(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=_XSD_DATETIME)
+    return (
+        f"DELETE {{ GRAPH {_LOCK_GRAPH} {{ {node} ?p ?o }} }} WHERE {{ GRAPH {_LOCK_GRAPH} {{ {node} ?p ?o ; "
+        f"{_EXPIRES} ?e }} FILTER(?e < {now}) }}"
+    )
+
+
+def _instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _removal(graphs: list[str]) -> str:
@@ -535,9 +846,10 @@ def _triples_text(triples: Iterable[ox.Triple]) -> str:
     return " ".join(f"{t} ." for t in triples)
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+def _origin(url: str | None) -> str:
+    """URL as messages show it: no query string, and never a password."""
+    parts = urlsplit(url or "")
+    return redact(urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")))
 
 
 def _user_position(line: str) -> str:
@@ -559,7 +871,7 @@ def _first_line(text: str) -> str:
 
 
 @contextmanager
-def _serialising(url: str):
+def _serialising(url: str | None):
     try:
         yield
     except (ValueError, SyntaxError) as exc:
@@ -568,7 +880,11 @@ def _serialising(url: str):
         ) from exc
 
 
-def _guarded(quads: Iterator[ox.Quad], url: str) -> Iterator[ox.Quad]:
+def _optional(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _guarded(quads: Iterator[ox.Quad], url: str | None) -> Iterator[ox.Quad]:
     with _serialising(url):
         yield from quads
 
@@ -626,7 +942,19 @@ class _Row:
         return "<Row " + " ".join(f"{n}={self._values[i]}" for n, i in self._index.items()) + ">"
 
 
-def _solutions(names: list[str], rows: Iterable[dict[str, ox.Term]]) -> Solutions:
+def _parsed_results(body: bytes, fmt: ox.QueryResultsFormat, shim: Callable[[], Solutions | bool]) -> Solutions | bool:
+    """SELECT or ASK results, read by pyoxigraph's own parser; what it rejects goes to our SHIM,
+    which reads what Virtuoso sends beyond the standard ("typed-literal", "nodeID://" blank nodes)."""
+    try:
+        result = ox.parse_query_results(body, fmt)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        return Solutions(list(result.variables), list(result))
+    except (ValueError, SyntaxError):
+        return shim()
+
+
+def _solutions(names: list[str], rows: Iterable[dict[str, Term]]) -> Solutions:
     index = {n: i for i, n in enumerate(names)}
     return Solutions([ox.Variable(n) for n in names], [_Row(index, [r.get(n) for n in names]) for r in rows])
 
@@ -642,7 +970,7 @@ def _solutions_from_json(data: dict):
     return _solutions(names, ({k: term_from_json(v) for k, v in b.items()} for b in bindings))
 
 
-def term_from_json(value: dict) -> ox.Term:
+def term_from_json(value: dict) -> Term:
     """A term of SPARQL 1.1 JSON results (and Virtuoso's ``typed-literal``) as pyoxigraph's.
     Raises StoreError on a kind it does not know."""
     kind = value.get("type")
@@ -654,14 +982,22 @@ def term_from_json(value: dict) -> ox.Term:
         return _blank(value["value"])
     if kind == "triple":
         t = value["value"]
-        return ox.Triple(term_from_json(t["subject"]), term_from_json(t["predicate"]), term_from_json(t["object"]))
+        return _triple(term_from_json(t["subject"]), term_from_json(t["predicate"]), term_from_json(t["object"]))
     raise StoreError(f"the endpoint sent a term of unknown kind {kind!r}; ties reads uri, literal, bnode and triple")
+
+
+def _triple(subject: Term, predicate: Term, obj: Term) -> ox.Triple:
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+        raise StoreError("the endpoint sent a quoted triple with a literal subject or a non-IRI predicate")
+    return ox.Triple(subject, predicate, obj)
 
 
 def _literal(text: str, datatype: str | None, lang: str | None, direction: str | None = None) -> ox.Literal:
     if lang:
-        return ox.Literal(text, language=lang, direction=direction) if direction else ox.Literal(text, language=lang)
-    if datatype and datatype not in (_XSD_STRING, _RDF_LANG_STRING):
+        if direction:
+            return ox.Literal(text, language=lang, direction=ox.BaseDirection(direction))
+        return ox.Literal(text, language=lang)
+    if datatype and datatype not in (XSD_STRING, _RDF_LANG_STRING):
         return ox.Literal(text, datatype=ox.NamedNode(datatype))
     return ox.Literal(text)
 
@@ -678,14 +1014,14 @@ def _solutions_from_xml(body: bytes):
     boolean = root.find(f"{_SPARQL_NS}boolean")
     if boolean is not None:
         return (boolean.text or "").strip() == "true"
-    names = [v.get("name") for v in root.iter(f"{_SPARQL_NS}variable")]
+    names = [v.get("name", "") for v in root.iter(f"{_SPARQL_NS}variable")]
     rows = []
     for result in root.iter(f"{_SPARQL_NS}result"):
-        rows.append({b.get("name"): _term_from_xml(b[0]) for b in result.findall(f"{_SPARQL_NS}binding")})
+        rows.append({b.get("name", ""): _term_from_xml(b[0]) for b in result.findall(f"{_SPARQL_NS}binding")})
     return _solutions(names, rows)
 
 
-def _term_from_xml(element: ET.Element) -> ox.Term:
+def _term_from_xml(element: ET.Element) -> Term:
     tag = element.tag.removeprefix(_SPARQL_NS)
     if tag == "uri":
         return ox.NamedNode(element.text or "")
@@ -695,7 +1031,7 @@ def _term_from_xml(element: ET.Element) -> ox.Term:
         return _blank(element.text or "")
     if tag == "triple":
         parts = {p.tag.removeprefix(_SPARQL_NS): _term_from_xml(p[0]) for p in element}
-        return ox.Triple(parts["subject"], parts["predicate"], parts["object"])
+        return _triple(parts["subject"], parts["predicate"], parts["object"])
     raise StoreError(f"the endpoint sent a term of unknown kind {tag!r}; ties reads uri, literal, bnode and triple")
 
 
@@ -783,7 +1119,7 @@ def _where_brace(text: str) -> int | None:
     return None
 
 
-def with_values(sparql: str, bindings: Mapping[str, ox.Term]) -> str:
+def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     """SPARQL with BINDINGS as a VALUES block: first in the WHERE group (like
     pyoxigraph's substitutions), or after the query where that cannot be. Each
     term is written by pyoxigraph's serialiser; variable names are checked."""

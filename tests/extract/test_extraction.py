@@ -10,20 +10,21 @@ from graph.extract.pipeline import Extractor
 from graph.extract.sentences import split_sentences
 from graph.model import Document, DocumentMeta
 from graph.read.files import mask_markup
-from graph.vocab import EntityType as T
-from graph.vocab import Relation as R
+from graph.vocab import EntityType, Relation
 
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
     entries = [
-        Entry("Türkiye", T.Country, ["Turkey", "Republic of Türkiye"], "Q43", None, ["Turkish"]),
-        Entry("South Korea", T.Country, ["Korea", "Republic of Korea"], "Q884", None, ["South Korean", "Korean"]),
-        Entry("Poland", T.Country, [], "Q36", None, ["Polish"]),
-        Entry("Egypt", T.Country, [], None, None, ["Egyptian"]),
-        Entry("Ankara", T.Place, [], None, "Türkiye"),
-        Entry("Hyundai Rotem", T.Firm, ["Hyundai Rotem Company"], None, "South Korea"),
-        Entry("NATO", T.InternationalOrganization, ["North Atlantic Treaty Organization"]),
+        Entry("Türkiye", EntityType.Country, ["Turkey", "Republic of Türkiye"], "Q43", None, ["Turkish"]),
+        Entry(
+            "South Korea", EntityType.Country, ["Korea", "Republic of Korea"], "Q884", None, ["South Korean", "Korean"]
+        ),
+        Entry("Poland", EntityType.Country, [], "Q36", None, ["Polish"]),
+        Entry("Egypt", EntityType.Country, [], None, None, ["Egyptian"]),
+        Entry("Ankara", EntityType.Place, [], None, "Türkiye"),
+        Entry("Hyundai Rotem", EntityType.Firm, ["Hyundai Rotem Company"], None, "South Korea"),
+        Entry("NATO", EntityType.InternationalOrganization, ["North Atlantic Treaty Organization"]),
     ]
     return Extractor(Gazetteer(entries))
 
@@ -33,11 +34,11 @@ def doc(text: str) -> Document:
     return Document(meta=meta, text=text, masked=mask_markup(text))
 
 
-def labels(extraction) -> dict[str, T]:
+def labels(extraction) -> dict[str, EntityType]:
     return {e.label: e.type for e in extraction.entities.values()}
 
 
-def ties(extraction) -> set[tuple[str, R, str]]:
+def ties(extraction) -> set[tuple[str, Relation, str]]:
     name = {k: e.label for k, e in extraction.entities.items()}
     return {(name[t.subject], t.predicate, name[t.object]) for t in extraction.ties}
 
@@ -52,7 +53,7 @@ def test_sentences_keep_abbreviations_and_offsets():
 
 def test_gazetteer_aliases_and_demonyms_resolve_to_one_country(extractor):
     x = extractor.extract(doc("Turkey and the Republic of Türkiye are one. Turkish firms agree."))
-    countries = [e for e in x.entities.values() if e.type is T.Country]
+    countries = [e for e in x.entities.values() if e.type is EntityType.Country]
     assert len(countries) == 1 and countries[0].label == "Türkiye"
     assert "Turkey" in countries[0].aliases and "Turkish" not in countries[0].aliases
 
@@ -65,38 +66,38 @@ def test_names_are_typed_by_their_heads(extractor):
         )
     )
     got = labels(x)
-    assert got["Sinop Nuclear Power Plant"] is T.Project
-    assert got["Ministry of National Defense"] is T.GovernmentBody
-    assert got["Otokar Automotive Inc."] is T.Firm
-    assert got["Seoul National University"] is T.ResearchOrganization
-    assert got["2025 Ankara Summit"] is T.Event
-    assert got["K9 howitzer"] is T.Product and got["FA-50"] is T.Product
+    assert got["Sinop Nuclear Power Plant"] is EntityType.Project
+    assert got["Ministry of National Defense"] is EntityType.GovernmentBody
+    assert got["Otokar Automotive Inc."] is EntityType.Firm
+    assert got["Seoul National University"] is EntityType.ResearchOrganization
+    assert got["2025 Ankara Summit"] is EntityType.Event
+    assert got["K9 howitzer"] is EntityType.Product and got["FA-50"] is EntityType.Product
 
 
 def test_acronym_defined_in_text_is_an_alias_of_its_long_form(extractor):
     x = extractor.extract(
         doc("Korea Hydro & Nuclear Power Corporation (KHNP) will run the plant. Later, KHNP hired engineers.")
     )
-    firms = [e for e in x.entities.values() if e.type is T.Firm]
+    firms = [e for e in x.entities.values() if e.type is EntityType.Firm]
     assert len(firms) == 1
     assert firms[0].label == "Korea Hydro & Nuclear Power Corporation" and "KHNP" in firms[0].aliases
 
 
 def test_title_before_a_name_gives_a_person_who_leads_the_country(extractor):
     x = extractor.extract(doc("Turkish President Recep Tayyip Erdoğan met reporters in Ankara."))
-    assert labels(x)["Recep Tayyip Erdoğan"] is T.Person
-    assert ("Recep Tayyip Erdoğan", R.leaderOf, "Türkiye") in ties(x)
+    assert labels(x)["Recep Tayyip Erdoğan"] is EntityType.Person
+    assert ("Recep Tayyip Erdoğan", Relation.leaderOf, "Türkiye") in ties(x)
 
 
 def test_surname_after_full_name_is_the_same_person(extractor):
     x = extractor.extract(doc("President Andrzej Duda visited Seoul. Later, President Duda spoke to NATO."))
-    people = [e for e in x.entities.values() if e.type is T.Person]
+    people = [e for e in x.entities.values() if e.type is EntityType.Person]
     assert len(people) == 1 and people[0].label == "Andrzej Duda"
 
 
 def test_event_with_and_without_its_year_is_one_event(extractor):
     x = extractor.extract(doc("The 2025 Ankara Summit opened. The Ankara Summit held on May 3 was long."))
-    events = [e for e in x.entities.values() if e.type is T.Event]
+    events = [e for e in x.entities.values() if e.type is EntityType.Event]
     assert [e.label for e in events] == ["2025 Ankara Summit"]
 
 
@@ -110,7 +111,7 @@ def test_coordination_ties_every_pair(extractor):
     got = ties(x)
     for firm in ("Alpha Construction Inc.", "Beta Engineering Co.", "Gamma Holding"):
         for project in ("Kanal Bridge", "Delta Tunnel"):
-            assert (firm, R.participatesIn, project) in got
+            assert (firm, Relation.participatesIn, project) in got
 
 
 def test_cue_words_choose_the_relation(extractor):
@@ -122,9 +123,9 @@ def test_cue_words_choose_the_relation(extractor):
         )
     )
     got = ties(x)
-    assert ("Hyundai Rotem", R.partyTo, "K2 Framework Agreement") in got
-    assert ("Warsaw Summit", R.heldIn, "Ankara") in got
-    assert ("Poland", R.memberOf, "NATO") in got
+    assert ("Hyundai Rotem", Relation.partyTo, "K2 Framework Agreement") in got
+    assert ("Warsaw Summit", Relation.heldIn, "Ankara") in got
+    assert ("Poland", Relation.memberOf, "NATO") in got
 
 
 def test_contrast_clause_does_not_tie_its_two_sides(extractor):
@@ -136,7 +137,7 @@ def test_contrast_clause_does_not_tie_its_two_sides(extractor):
 
 def test_country_named_inside_a_name_is_an_inferred_tie(extractor):
     x = extractor.extract(doc("The Korea-Türkiye Free Trade Agreement entered into force in 2013."))
-    tie = next(t for t in x.ties if t.predicate is R.partyTo)
+    tie = next(t for t in x.ties if t.predicate is Relation.partyTo)
     assert tie.evidence.inferred and "named in" in tie.evidence.reason
 
 
@@ -158,9 +159,9 @@ def test_extraction_is_deterministic(extractor):
 
 
 def test_gazetteer_and_rules_work_without_statistical_ner():
-    g = Gazetteer([Entry("Hyundai Rotem", T.Firm, [], None, None)])
+    g = Gazetteer([Entry("Hyundai Rotem", EntityType.Firm, [], None, None)])
     x = Extractor(g, use_ner=False).extract(doc("Hyundai Rotem builds the Sinop Nuclear Power Plant."))
-    assert labels(x) == {"Hyundai Rotem": T.Firm, "Sinop Nuclear Power Plant": T.Project}
+    assert labels(x) == {"Hyundai Rotem": EntityType.Firm, "Sinop Nuclear Power Plant": EntityType.Project}
 
 
 def test_definite_descriptions_refer_back_to_the_entity_they_name(extractor):
@@ -181,7 +182,7 @@ def test_definite_descriptions_refer_back_to_the_entity_they_name(extractor):
 )
 def test_a_plural_noun_opening_the_sentence_is_not_part_of_the_firm_it_is_about(extractor, sentence, firm):
     found = labels(extractor.extract(doc(sentence)))
-    assert found.get(firm) is T.Firm, found
+    assert found.get(firm) is EntityType.Firm, found
     assert not any(label.endswith(" of " + firm) for label in found), found
 
 
@@ -191,20 +192,24 @@ def test_a_plural_noun_opening_the_sentence_is_not_part_of_the_firm_it_is_about(
         (
             "The Nigerian Institute of International Affairs hosted a panel.",
             "Nigerian Institute of International Affairs",
-            T.ResearchOrganization,
+            EntityType.ResearchOrganization,
         ),
-        ("The Polish Ministry of Trade cut tariffs.", "Polish Ministry of Trade", T.GovernmentBody),
+        ("The Polish Ministry of Trade cut tariffs.", "Polish Ministry of Trade", EntityType.GovernmentBody),
         (
             "The Vietnam Academy of Science and Technology met in Ankara.",
             "Vietnam Academy of Science and Technology",
-            T.ResearchOrganization,
+            EntityType.ResearchOrganization,
         ),
         (
             "The Chilean Agency for Research and Development funded the survey.",
             "Chilean Agency for Research and Development",
-            T.GovernmentBody,
+            EntityType.GovernmentBody,
         ),  # the agency, not its last word
-        ("The Ministry of Trade and Industry released figures.", "Ministry of Trade and Industry", T.GovernmentBody),
+        (
+            "The Ministry of Trade and Industry released figures.",
+            "Ministry of Trade and Industry",
+            EntityType.GovernmentBody,
+        ),
     ],
 )
 def test_a_body_named_with_its_remit_keeps_every_word_of_it(extractor, sentence, body, kind):
@@ -303,30 +308,33 @@ def test_ner_skips_a_titled_person_only_where_the_name_plainly_ends(extractor, s
 )
 def test_a_named_persons_visit_to_a_named_place_is_an_event_tied_to_both(extractor, text, person, event, place):
     x = extractor.extract(doc(text))
-    assert labels(x).get(person) is T.Person and labels(x).get(event) is T.Event, labels(x)
+    assert labels(x).get(person) is EntityType.Person and labels(x).get(event) is EntityType.Event, labels(x)
     tied = {frozenset((a, b)) for a, _, b in ties(x)}
     assert {frozenset((person, event)), frozenset((event, place))} <= tied, tied
 
 
 def test_the_visit_later_in_the_document_is_the_visit_named_before(extractor):
     x = extractor.extract(doc("President Anna Kovacs' visit to Poland began on Monday. The visit ended in Ankara."))
-    events = [e for e in x.entities.values() if e.type is T.Event]
+    events = [e for e in x.entities.values() if e.type is EntityType.Event]
     assert [e.label for e in events] == ["Anna Kovacs' visit to Poland"]
     assert any("The visit ended" in t.evidence.sentence for t in x.ties if events[0].key in (t.subject, t.object))
 
 
 def test_a_known_place_opening_a_titled_name_is_a_given_name():
-    places = [Entry("Sofia", T.Place, [], None, "Bulgaria"), Entry("Ankara", T.Place, [], None, "Türkiye")]
+    places = [
+        Entry("Sofia", EntityType.Place, [], None, "Bulgaria"),
+        Entry("Ankara", EntityType.Place, [], None, "Türkiye"),
+    ]
     x = Extractor(Gazetteer(places)).extract(
         doc("Prime Minister Sofia Santoso said Ankara would host the talks. Sofia welcomed the news.")
     )
     found = labels(x)
-    assert found.get("Sofia Santoso") is T.Person and found.get("Sofia") is T.Place, found
+    assert found.get("Sofia Santoso") is EntityType.Person and found.get("Sofia") is EntityType.Place, found
 
 
 def test_a_titled_name_skipped_by_ner_keeps_every_word(extractor):
     text = "Trade Minister Seo-yeon Kavelor said the plant would open in Ankara."
-    people = [e.label for e in extractor.extract(doc(text)).entities.values() if e.type is T.Person]
+    people = [e.label for e in extractor.extract(doc(text)).entities.values() if e.type is EntityType.Person]
     assert people == ["Seo-yeon Kavelor"]
 
 

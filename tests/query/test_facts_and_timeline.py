@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import UnknownNameError
+from graph.extract.context import DocumentContext
 from graph.extract.dates import DateMention, date_entities, document_date, event_day, find_dates, normalise_published
 from graph.extract.figures import MEASURES, STATUSES, find_observations
 from graph.extract.mentions import find_mentions
@@ -21,6 +22,8 @@ from graph.extract.resolve import resolve
 from graph.extract.sentences import split_sentences
 from graph.ingest.identity import Identities
 from graph.ingest.run import default_extractor
+from graph.model import Conflict, DocumentInfo, Fact, StoreStats, TimelineEntry
+from graph.query.catalogue import documents, stats
 from graph.query.facts import facts
 from graph.query.timeline import gexf_times, relation_times, timeline
 from graph.rdf.observations import dating_quads, observation_quads
@@ -29,6 +32,7 @@ from graph.read.files import read_document
 from graph.store import open_store
 from graph.validate import validate
 from graph.vocab import SCHEMA, TIES, XSD
+from tests.helpers import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "facts"
@@ -61,8 +65,9 @@ def analyse(extractor, text: str, published: str | None = None) -> SimpleNamespa
     extractor._specify_generic(entities, mentions, keys)
     dates = find_dates(text, sentences, published)
     out = SimpleNamespace(text=text, sentences=sentences, mentions=mentions, keys=keys, entities=entities, dates=dates)
-    out.datings = date_entities(text, sentences, mentions, keys, entities, dates)
-    out.observations = find_observations(text, sentences, mentions, keys, entities, dates, published)
+    context = DocumentContext(text, sentences, mentions, keys, entities)
+    out.datings = date_entities(context, dates)
+    out.observations = find_observations(context, dates, published)
     out.label = lambda key: entities[key].label
     out.dated = {
         (
@@ -370,10 +375,9 @@ def build(extractor, store_path: Path, paths: list[Path]) -> dict[str, SimpleNam
         extraction = extractor.extract(doc)
         a = analyse(extractor, doc.masked, doc.meta.date)  # mentions and entities as extract.py finds them
         a.dates = find_dates(doc.text, a.sentences, doc.meta.date)
-        a.datings = date_entities(doc.text, a.sentences, a.mentions, a.keys, a.entities, a.dates)
-        a.observations = find_observations(
-            doc.text, a.sentences, a.mentions, a.keys, a.entities, a.dates, doc.meta.date
-        )
+        context = DocumentContext(doc.text, a.sentences, a.mentions, a.keys, a.entities)
+        a.datings = date_entities(context, a.dates)
+        a.observations = find_observations(context, a.dates, doc.meta.date)
         assert set(a.keys) <= set(extraction.entities)
         canon = identities.canonical(extraction.entities, doc.meta.file_name)
         iri_of = {k: c.iri for k, c in canon.items()}
@@ -447,36 +451,36 @@ def test_facts_lists_both_figures_and_flags_the_disagreement(sample_store):
     with open_store(sample_store.path) as store:
         found = facts(store, between=("Australia", "Viet Nam"))
         loose = facts(store, about="vietnam", tolerance=0.2)
-    trade_2023 = [f for f in found if f["measure"] == "bilateral trade volume" and f["time"] == "2023"]
-    assert sorted((f["value"], f["status"], f["source"]["name"]) for f in trade_2023) == [
+    trade_2023 = [f for f in found if f.measure == "bilateral trade volume" and f.time == "2023"]
+    assert sorted((f.value, f.status, f.source.name) for f in trade_2023) == [
         (12.9e9, "approximate", ANALYSIS.name),
         (15.2e9, "reported", WIRE.name),
     ]
     for f in trade_2023:
-        assert f["subjects"] == ["Australia", "Vietnam"] and f["unit"] == "USD"
+        assert f.subjects == ["Australia", "Vietnam"] and f.unit == "USD"
         other = next(g for g in trade_2023 if g is not f)
-        assert f["conflicts_with"] == [
-            {
-                "source": other["source"]["name"],
-                "value": other["value"],
-                "sentence": other["sentence"],
-                "status": other["status"],
-                "id": other["id"],
-            }
+        assert f.conflicts_with == [
+            Conflict(
+                source=other.source.name,
+                value=other.value,
+                sentence=other.sentence,
+                status=other.status,
+                id=other.id,
+                attribution=other.attribution,
+            )
         ]
+    assert {f.attribution for f in trade_2023} == {"Australian trade ministry", "Vietnamese customs data"}
     texts = {
         WIRE.name: sample_store.built[WIRE.name].doc.text,
         ANALYSIS.name: sample_store.built[ANALYSIS.name].doc.text,
     }
-    assert all(texts[f["source"]["name"]][f["start"] : f["end"]] == f["sentence"] for f in found)
+    assert all(texts[f.source.name][f.start : f.end] == f.sentence for f in found)
     # Targets agree, the estimate stands alone, and a wider tolerance forgives the gap.
-    targets = [f for f in found if f["status"] == "target"]
-    assert [(f["value"], f["time"]) for f in targets] == [(20e9, "2030"), (20e9, "2030")]
-    assert not any(f["conflicts_with"] for f in targets)
-    assert [(f["value"], f["time"]) for f in found if f["status"] == "estimate" and f["unit"] == "USD"] == [
-        (16e9, "2024")
-    ]
-    assert not any(f["conflicts_with"] for f in loose)
+    targets = [f for f in found if f.status == "target"]
+    assert [(f.value, f.time) for f in targets] == [(20e9, "2030"), (20e9, "2030")]
+    assert not any(f.conflicts_with for f in targets)
+    assert [(f.value, f.time) for f in found if f.status == "estimate" and f.unit == "USD"] == [(16e9, "2024")]
+    assert not any(f.conflicts_with for f in loose)
 
 
 def test_facts_rejects_an_unknown_name(sample_store):
@@ -488,7 +492,7 @@ def test_timeline_lists_the_pairs_history_in_order(sample_store):
     with open_store(sample_store.path) as store:
         rows = timeline(store, "Vietnam", "Australia")
         one = timeline(store, "Australia")
-    got = [(r["date"], r["end_date"], r["property"], r["label"]) for r in rows]
+    got = [(r.date, r.end_date, r.property, r.label) for r in rows]
     assert got == sorted(got, key=lambda g: (g[0], g[1] or ""))
     assert got == [
         ("1973", None, "relationsEstablished", "Vietnam – Australia"),
@@ -498,11 +502,33 @@ def test_timeline_lists_the_pairs_history_in_order(sample_store):
         ("2026", None, "targetDate", "Long Thanh International Airport"),
     ]
     relations = rows[0]
-    assert [s["name"] for s in relations["sources"]] == [ANALYSIS.name, WIRE.name]
-    assert relations["what"] == "diplomatic relations established" and relations["type"] == "DiplomaticRelations"
+    assert [s.name for s in relations.sources] == [ANALYSIS.name, WIRE.name]
+    assert relations.what == "diplomatic relations established" and relations.type == "DiplomaticRelations"
     summit = rows[2]
-    assert summit["type"] == "Event" and summit["source"]["name"] == ANALYSIS.name and summit["sentence"]
-    assert [r["date"] for r in one][0] == "1973"
+    assert summit.type == "Event" and summit.source.name == ANALYSIS.name and summit.sentence
+    assert [r.date for r in one][0] == "1973"
+
+
+def test_queries_return_records_that_the_cli_prints_field_for_field(sample_store):
+    with open_store(sample_store.path) as store:
+        found = facts(store)
+        rows = timeline(store, "Vietnam", "Australia")
+        counts = stats(store)
+        docs = documents(store)
+    assert all(isinstance(f, Fact) for f in found) and all(isinstance(r, TimelineEntry) for r in rows)
+    assert any(isinstance(c, Conflict) for f in found for c in f.conflicts_with)
+    assert (
+        isinstance(counts, StoreStats)
+        and counts.documents == 2
+        and counts.entities == sum(counts.entities_by_type.values())
+    )
+    assert [(d.name, type(d)) for d in docs] == [(ANALYSIS.name, DocumentInfo), (WIRE.name, DocumentInfo)]
+    cli = Cli(sample_store.path)
+    printed = cli.json("facts")
+    assert printed == [f.model_dump(mode="json") for f in found] and list(printed[0]) == list(Fact.model_fields)
+    assert cli.json("timeline", "Vietnam", "Australia") == [r.model_dump(mode="json") for r in rows]
+    assert cli.json("stats") == counts.model_dump(mode="json")
+    assert cli.json("documents") == [d.model_dump(mode="json") for d in docs]
 
 
 def test_gexf_times_play_in_gephi(sample_store, tmp_path):
@@ -528,10 +554,10 @@ def test_removing_a_document_removes_its_figures_and_dates(extractor, tmp_path):
     store = open_store(path, write=True)
     store.remove_graph(built[ANALYSIS.name].doc_iri)
     left = store.select("SELECT ?n WHERE { GRAPH ?g { { ?n a ties:Observation } UNION { ?n a ties:Dating } } }")
-    trade = [f for f in facts(store) if f["measure"] == "bilateral trade volume" and f["time"] == "2023"]
+    trade = [f for f in facts(store) if f.measure == "bilateral trade volume" and f.time == "2023"]
     store.close()
     assert left and all(r["n"].startswith(built[WIRE.name].doc_iri + "#") for r in left)
-    assert [(f["value"], f["conflicts_with"]) for f in trade] == [(15.2e9, [])]
+    assert [(f.value, f.conflicts_with) for f in trade] == [(15.2e9, [])]
 
 
 # --- the shared evaluation corpus (read only) --------------------------------------------------------------
@@ -542,11 +568,9 @@ def test_the_issues_acceptance_checks_on_the_shared_corpus(extractor, tmp_path):
     built = build(extractor, tmp_path / "store", sorted(SHARED_CORPUS.glob("*.txt")))
     assert built
     with open_store(tmp_path / "store") as store:
-        trade = [
-            f for f in facts(store, between=("Türkiye", "South Korea")) if f["measure"] == "bilateral trade volume"
-        ]
+        trade = [f for f in facts(store, between=("Türkiye", "South Korea")) if f.measure == "bilateral trade volume"]
         rows = timeline(store, "Türkiye", "South Korea")
-    got = {(f["value"], f["time"], f["status"]) for f in trade}
+    got = {(f.value, f.time, f.status) for f in trade}
     assert {
         (12.8e9, "2024", "reported"),
         (9e9, "2024", "approximate"),
@@ -554,12 +578,39 @@ def test_the_issues_acceptance_checks_on_the_shared_corpus(extractor, tmp_path):
         (30e9, None, "target"),
     } <= got
     for f in trade:
-        assert f["subjects"] == ["South Korea", "Türkiye"] and f["unit"] == "USD"
-        if f["time"] == "2024":
-            assert len(f["conflicts_with"]) == 1
-    dated = {(r["property"], r["date"], r["end_date"]) for r in rows}
+        assert f.subjects == ["South Korea", "Türkiye"] and f.unit == "USD"
+        if f.time == "2024":
+            assert len(f.conflicts_with) == 1
+    dated = {(r.property, r.date, r.end_date) for r in rows}
     assert ("relationsEstablished", "1957", None) in dated
     assert ("date", "2025-11-24", "2025-11-25") in dated
-    fta = [r for r in rows if r["type"] == "Agreement" and "Free Trade" in r["label"]]
-    assert [r["date"] for r in fta] == ["2013"]
-    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    fta = [r for r in rows if r.type == "Agreement" and "Free Trade" in r.label]
+    assert [r.date for r in fta] == ["2013"]
+    assert [r.date for r in rows] == sorted(r.date for r in rows)
+
+
+def test_a_figure_keeps_who_the_text_says_gives_it(extractor):
+    a = analyse(
+        extractor,
+        "Exports from Chile to Japan reached $9.4 billion in 2023, according to the Central Bank of Chile. "
+        "The Japan External Trade Organization said imports from Chile fell to $8.1 billion in 2022.\n",
+    )
+    by_value = {o.value: o for o in a.observations}
+    assert by_value[9.4e9].attribution == "Central Bank of Chile"
+    assert by_value[8.1e9].attribution == "Japan External Trade Organization"
+    assert a.label(by_value[8.1e9].attributed_to) == "Japan External Trade Organization"
+
+
+def test_two_parties_in_one_document_are_two_sources_and_may_disagree(cli, tmp_path):
+    (tmp_path / "one.txt").write_text(
+        "Trade between Chile and Japan reached $12.5 billion in 2023 according to Chile's customs service, "
+        "and $15.9 billion for the same year according to Japanese customs.\n"
+    )
+    assert cli("ingest", tmp_path / "one.txt", "--no-ner").exit_code == 0
+    items = cli.json("facts", "--between", "Chile", "Japan")
+    by_value = {f["value"]: f for f in items}
+    low, high = by_value[12.5e9], by_value[15.9e9]
+    assert low["time"] == high["time"] == "2023"  # "the same year" is the year just named
+    assert {low["attribution"], high["attribution"]} == {"Chile's customs service", "Japanese customs"}
+    assert [c["value"] for c in low["conflicts_with"]] == [15.9e9]
+    assert [c["attribution"] for c in low["conflicts_with"]] == ["Japanese customs"]

@@ -94,6 +94,32 @@ def test_binary_file_named_txt_is_refused(tmp_path):
         read_document(path)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_stray_nul_is_dropped_with_a_warning_not_the_whole_file(tmp_path, encoding):
+    path = tmp_path / "nul.txt"
+    path.write_bytes(f"Title: Café\x00 news\n\n{SENTENCE}\x00 More.\n".encode(encoding))
+    doc = read_document(path)
+    assert "\x00" not in doc.text and f"{SENTENCE} More." in doc.text and doc.meta.title == "Café news"
+    assert doc.meta.characters == len(doc.text) == len(doc.masked)
+    (warning,) = doc.warnings
+    assert "nul.txt" in warning and "NUL" in warning and "\n" not in warning
+
+
+def test_text_that_is_mostly_nul_is_still_binary(tmp_path):
+    path = tmp_path / "nuls.txt"
+    path.write_bytes(b"Hyundai Rotem\x00\x00\x00" * 200)
+    with pytest.raises(DocumentDecodeError, match="binary"):
+        read_document(path)
+
+
+def test_format_characters_at_word_edges_are_masked_inside_words_kept():
+    text = "\u200eKestrel\u200d Dyna\u200bmics Corp.\u00ad signed with Alba\u200dTech"
+    masked = mask_markup(text)
+    assert len(masked) == len(text)
+    # Between a small and a capital letter, one stands where a space was.
+    assert masked == " Kestrel  Dyna\u200bmics Corp.  signed with Alba Tech"
+
+
 def test_file_over_the_size_limit_is_refused_with_the_option_to_raise(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text("word " * 3000)
@@ -182,3 +208,79 @@ def test_sample_documents_all_read():
     for path in sorted(SAMPLES.iterdir()):
         doc = read_document(path)
         assert doc.meta.title, path
+
+
+def _pdf_with_shared_stream(path: Path, content: bytes, pages: int) -> Path:
+    """A PDF whose PAGES all draw one zlib-compressed CONTENT stream: small on disk, costly to read."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    kids = " ".join(f"{4 + i} 0 R" for i in range(pages)).encode()
+    font = 4 + pages
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        *[
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % font
+        ]
+        * pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+_DRAW = b"BT /F1 11 Tf 72 700 Td (Hanwha Aerospace signed a contract with Poland.) Tj ET\n"
+
+
+def test_a_pdf_whose_one_stream_inflates_past_the_limit_is_refused_quickly(tmp_path):
+    bomb = _pdf_with_shared_stream(tmp_path / "bomb.pdf", _DRAW * (70_000_000 // len(_DRAW)), 1)
+    assert bomb.stat().st_size < 400_000
+    with pytest.raises(DocumentTooLargeError, match="decompress to over 8 MB .* by page 1"):
+        read_document(bomb)
+
+
+def test_pages_sharing_one_stream_count_once_each_against_the_limit(tmp_path, monkeypatch):
+    import graph.read.files
+
+    monkeypatch.setattr(graph.read.files, "PDF_CONTENT_LIMIT", 1_000_000)  # the mechanism, at a tenth of the cost
+    shared = _pdf_with_shared_stream(tmp_path / "shared.pdf", _DRAW * (300_000 // len(_DRAW)), 2000)
+    with pytest.raises(DocumentTooLargeError, match="by page 4 "):
+        read_document(shared)
+
+
+def test_a_pdf_within_the_limits_reads_every_page(tmp_path):
+    few = _pdf_with_shared_stream(tmp_path / "few.pdf", _DRAW, 3)
+    doc = read_document(few)
+    assert doc.text.count("Hanwha Aerospace signed a contract with Poland.") == 3
+
+
+def test_a_pdf_bomb_fails_its_file_and_the_others_are_ingested(cli, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    _pdf_with_shared_stream(folder / "bomb.pdf", _DRAW * (70_000_000 // len(_DRAW)), 1)
+    (folder / "fine.txt").write_text("KEPCO signed a contract with ENEC in Abu Dhabi.\n")
+    result = cli("ingest", folder, "--no-ner")
+    assert result.exit_code == 1
+    assert "bomb.pdf" in result.stderr and "compression bomb" in result.stderr
+    assert "KEPCO" in {f["label"] for f in cli.json("firms")}
+
+
+def test_a_pdf_that_reads_past_its_time_limit_is_refused(tmp_path, monkeypatch):
+    import graph.read.files
+
+    monkeypatch.setattr(graph.read.files, "PDF_SECONDS_LIMIT", 0.0)  # any page at all takes longer
+    slow = _pdf_with_shared_stream(tmp_path / "slow.pdf", _DRAW * 50, 3)
+    with pytest.raises(DocumentTooLargeError, match="took over 0 s by page 1"):
+        read_document(slow)

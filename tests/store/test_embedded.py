@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from graph import open_graph
-from graph.errors import StoreError, StoreLockedError
+from graph.errors import StoreError, StoreLockedError, TiesError
 from graph.store import open_store
 
 ARTICLE = textwrap.dedent("""\
@@ -109,7 +109,7 @@ def test_a_failed_file_does_not_stop_the_others_and_stats_show_only_successes(cl
 
 def test_library_api_round_trip(tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE)
-    with open_graph(tmp_path / "store") as g:
+    with open_graph(tmp_path / "store", write=True) as g:
         reports = g.ingest([tmp_path / "a.txt"])
         assert [r.status for r in reports] == ["added"]
         agreements = g.entities(type="Agreement", involving="Hyundai Rotem")
@@ -118,12 +118,13 @@ def test_library_api_round_trip(tmp_path):
         assert net.number_of_nodes() >= 4 and all("label" in d for _, d in net.nodes(data=True))
 
 
+@pytest.mark.slow
 def test_parallel_ingest_gives_the_same_graph_as_serial(tmp_path):
     from tests.helpers import SAMPLES
 
     dumps = []
     for jobs in (1, 2):
-        with open_graph(tmp_path / f"store{jobs}") as g:
+        with open_graph(tmp_path / f"store{jobs}", write=True) as g:
             reports = g.ingest([SAMPLES], jobs=jobs)
             assert all(r.status == "added" for r in reports)
         dumps.append(nquads(tmp_path / f"store{jobs}"))
@@ -140,6 +141,7 @@ def test_replacing_a_document_keeps_the_wikidata_link(cli, tmp_path):
     assert poland["wikidata"], "the gazetteer's Wikidata item went missing on replacement"
 
 
+@pytest.mark.slow
 def test_a_large_ingest_written_in_bulk_stores_what_transactions_store(tmp_path, monkeypatch):
     import graph.ingest.run
     from graph.tools import synthetic
@@ -148,14 +150,15 @@ def test_a_large_ingest_written_in_bulk_stores_what_transactions_store(tmp_path,
     folder.mkdir()
     for name, text in synthetic.generate(45):
         (folder / name).write_text(text, encoding="utf-8")
-    with open_graph(tmp_path / "bulk") as g:  # 45 new documents: the bulk path
+    with open_graph(tmp_path / "bulk", write=True) as g:  # 45 new documents: the bulk path
         assert {r.status for r in g.ingest([folder], use_ner=False, jobs=1)} == {"added"}
     monkeypatch.setattr(graph.ingest.run, "BULK_FROM", 10**9)
-    with open_graph(tmp_path / "transactions") as g:
+    with open_graph(tmp_path / "transactions", write=True) as g:
         assert {r.status for r in g.ingest([folder], use_ner=False, jobs=1)} == {"added"}
     assert nquads(tmp_path / "bulk") == nquads(tmp_path / "transactions")
 
 
+@pytest.mark.slow
 def test_documents_ingested_together_resolve_as_when_ingested_apart(tmp_path):
     from graph.tools import synthetic
 
@@ -165,9 +168,9 @@ def test_documents_ingested_together_resolve_as_when_ingested_apart(tmp_path):
     for name, text in synthetic.generate(30):
         (folder / name).write_text(text, encoding="utf-8")
         paths.append(folder / name)
-    with open_graph(tmp_path / "together") as g:
+    with open_graph(tmp_path / "together", write=True) as g:
         g.ingest([folder], use_ner=False, jobs=1)
-    with open_graph(tmp_path / "apart") as g:
+    with open_graph(tmp_path / "apart", write=True) as g:
         for part in (paths[:10], paths[10:20], paths[20:]):
             g.ingest(part, use_ner=False, jobs=1)
     assert nquads(tmp_path / "together") == nquads(tmp_path / "apart")
@@ -222,3 +225,30 @@ def test_a_visit_and_a_summit_on_the_same_day_between_the_same_countries_are_one
             e["label"] for e in cli.json("entities", "--type", "Person", "--involving", "Egypt-Poland Cairo Summit")
         }
         assert people == {"Anna Kovacs"}
+
+
+def test_open_graph_reads_unless_asked_to_write(tmp_path):
+    with pytest.raises(StoreError, match="no store at"):
+        open_graph(tmp_path / "nothing-here")
+    assert not (tmp_path / "nothing-here").exists()
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    with open_graph(tmp_path / "store", write=True) as g:
+        g.ingest([tmp_path / "a.txt"])
+    with open_graph(tmp_path / "store") as g:
+        assert g.entities(type="Agreement")
+        with pytest.raises(StoreError, match="read-only"):
+            g.ingest([tmp_path / "a.txt"])
+
+
+def test_lookups_give_records_a_notebook_turns_into_dataframes(tmp_path):
+    pandas = pytest.importorskip("pandas", reason="pandas is the optional `ties[pandas]` extra")
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    with open_graph(tmp_path / "store", write=True) as g:
+        g.ingest([tmp_path / "a.txt"])
+        firms = g.entities(type="Firm")
+        frame = firms.to_pandas()
+        assert isinstance(frame, pandas.DataFrame) and list(frame["label"]) == [f.label for f in firms]
+        answer = g.sparql("SELECT ?f ?label WHERE { ?f a ties:Firm ; rdfs:label ?label }")
+        assert list(answer.to_pandas().columns) == ["f", "label"] and len(answer.to_pandas()) == len(firms)
+        with pytest.raises(TiesError, match="only a SELECT"):
+            g.sparql("ASK { ?s ?p ?o }").to_pandas()

@@ -9,6 +9,8 @@ import math
 import tempfile
 from numbers import Number
 
+import pytest
+
 import graph
 from graph.tools import benchmark, synthetic
 from graph.tools.benchmark import format_table, run_benchmark
@@ -30,6 +32,7 @@ def _numbers(value, path="result"):
         yield path, value
 
 
+@pytest.mark.slow
 def test_benchmark_reports_every_figure(monkeypatch, tmp_path):
     # Fewer lookups and runs: this checks the shape of the result, not the speed.
     monkeypatch.setattr(benchmark, "LOOKUP_ENTITIES", 4)
@@ -57,12 +60,13 @@ def test_benchmark_reports_every_figure(monkeypatch, tmp_path):
     assert "ingest" in table and "bulk_load" in table and "networkx" in table
 
 
+@pytest.mark.slow
 def test_the_storing_measure_writes_every_quad_ties_stored(tmp_path):
     import pyoxigraph as ox
 
     from tests.helpers import SAMPLES
 
-    with graph.open_graph(tmp_path / "store") as g:
+    with graph.open_graph(tmp_path / "store", write=True) as g:
         g.ingest([SAMPLES])
     dump = benchmark._dump(tmp_path / "store", tmp_path / "store.nq")
     assert benchmark._rewrite(dump, tmp_path / "again") > 0
@@ -86,7 +90,7 @@ def test_synthetic_corpus_is_deterministic_varied_and_typed(tmp_path):
     folder.mkdir()
     for name, text in docs[:20]:
         (folder / name).write_text(text, encoding="utf-8")
-    with graph.open_graph(tmp_path / "store") as g:
+    with graph.open_graph(tmp_path / "store", write=True) as g:
         reports = g.ingest([folder])
         assert {r.status for r in reports} == {"added"}
         types = {e.type for e in g.entities()}
@@ -104,6 +108,7 @@ def test_a_lookup_slower_than_the_budget_is_timed_once_not_repeated(monkeypatch)
     assert runs == ["a"] * benchmark.REPEATS
 
 
+@pytest.mark.slow
 def test_the_export_only_benchmark_measures_the_network_export_of_a_store_it_builds(cli, tmp_path):
     result = cli("benchmark", "--export-only", "--docs", "10", "--workdir", tmp_path / "work", "--json")
     assert result.exit_code == 0, result.output

@@ -1,0 +1,144 @@
+"""Ties read from sentence structure: one test per grammatical path, through
+the real extractor (shipped gazetteer, statistical model and parser), on
+sentences written for these tests; and co-mentions, which lookups leave out
+unless asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.extract.syntax import parser_available
+from graph.ingest.run import default_extractor
+from graph.model import Document, DocumentMeta
+from graph.query.lookups import entities, show
+from graph.read.files import mask_markup
+from graph.store import open_store
+from graph.vocab import Relation
+
+pytestmark = pytest.mark.skipif(not parser_available(), reason="no spaCy English model with a parser is installed")
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return default_extractor()
+
+
+def doc(text: str) -> Document:
+    meta = DocumentMeta(file_name="t.txt", path="t.txt", sha256="0" * 64, media_type="text/plain", characters=len(text))
+    return Document(meta=meta, text=text, masked=mask_markup(text))
+
+
+def ties(extractor, text: str) -> set[tuple[str, Relation, str]]:
+    x = extractor.extract(doc(text))
+    name = {k: e.label for k, e in x.entities.items()}
+    return {(name[t.subject], t.predicate, name[t.object]) for t in x.ties}
+
+
+def tied(got: set[tuple[str, Relation, str]], a: str, b: str) -> set[Relation]:
+    """The kinds of tie between A and B, either way, co-mentions left out."""
+    return {p for s, p, o in got if {s, o} == {a, b} and p is not Relation.coMentioned}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tarvik Motors builds the Kestrel Bridge.", "The Kestrel Bridge was built by Tarvik Motors."],
+)
+def test_the_verb_of_a_subject_and_its_object_chooses_the_kind_in_either_voice(extractor, text):
+    assert ("Tarvik Motors", Relation.builds, "Kestrel Bridge") in ties(extractor, text)
+
+
+def test_a_preposition_on_the_verb_places_its_subject(extractor):
+    assert ("Tarvik Motors", Relation.basedIn, "Norway") in ties(extractor, "Tarvik Motors is based in Norway.")
+
+
+def test_a_role_noun_in_apposition_makes_the_person_leader_of_what_it_names(extractor):
+    got = ties(extractor, "Maria Lindqvist, chief executive of Nordvolt Energy, opened the plant.")
+    assert ("Maria Lindqvist", Relation.leaderOf, "Nordvolt Energy") in got
+
+
+def test_a_role_noun_before_the_name_in_apposition_counts_as_well(extractor):
+    got = ties(extractor, "The prime minister of Norway, Erik Dahl, visited the harbour.")
+    assert ("Erik Dahl", Relation.leaderOf, "Norway") in got
+
+
+def test_a_possessive_places_a_body_in_its_country(extractor):
+    got = ties(extractor, "Norway's Ministry of Defence ordered new boats.")
+    assert ("Ministry of Defence", Relation.basedIn, "Norway") in got
+
+
+def test_each_conjunct_fills_the_slot_of_its_coordination_on_its_own(extractor):
+    got = ties(extractor, "Tarvik Motors and Nordvolt Energy signed the Fjord Agreement.")
+    assert {
+        ("Tarvik Motors", Relation.partyTo, "Fjord Agreement"),
+        ("Nordvolt Energy", Relation.partyTo, "Fjord Agreement"),
+    } <= got
+    assert not tied(got, "Tarvik Motors", "Nordvolt Energy")
+
+
+def test_a_nominalised_verb_ties_its_agent_to_its_object(extractor):
+    got = ties(extractor, "The construction of the Kestrel Bridge by Tarvik Motors began in 2019.")
+    assert ("Tarvik Motors", Relation.builds, "Kestrel Bridge") in got
+
+
+def test_between_makes_both_parties_to_the_agreement(extractor):
+    got = ties(extractor, "The Fjord Agreement between Norway and Poland was signed in Bergen.")
+    assert {("Norway", Relation.partyTo, "Fjord Agreement"), ("Poland", Relation.partyTo, "Fjord Agreement")} <= got
+    assert ("Fjord Agreement", Relation.signedAt, "Bergen") in got
+
+
+def test_a_nationality_adjective_on_the_noun_a_person_is_gives_the_nationality(extractor):
+    assert ("Erik Dahl", Relation.nationality, "Norway") in ties(
+        extractor, "Erik Dahl is a Norwegian military officer."
+    )
+
+
+def test_a_chain_of_places_lies_each_in_the_next(extractor):
+    got = ties(extractor, "The plant is in Bergen, Vestland, Norway.")
+    assert {("Bergen", Relation.locatedIn, "Vestland"), ("Vestland", Relation.locatedIn, "Norway")} <= got
+    assert ("Bergen", Relation.locatedIn, "Norway") in got  # what lies in a place lies in what holds it
+
+
+def test_a_list_of_places_is_no_chain(extractor):
+    got = ties(extractor, "The firm has offices in Bergen, Trondheim, and Stavanger.")
+    assert not tied(got, "Bergen", "Trondheim") and not tied(got, "Trondheim", "Stavanger")
+
+
+def test_clauses_split_by_a_semicolon_are_kept_apart(extractor):
+    got = ties(extractor, "Tarvik Motors signed the Fjord Agreement; Nordvolt Energy signed the Baltic Accord.")
+    assert ("Tarvik Motors", Relation.partyTo, "Fjord Agreement") in got
+    assert not any({s, o} == {"Tarvik Motors", "Baltic Accord"} for s, _, o in got)
+
+
+def test_two_names_with_no_grammatical_path_are_only_co_mentioned(extractor):
+    got = ties(extractor, "After the talks in Bergen, the board of Tarvik Motors resigned.")
+    assert not tied(got, "Tarvik Motors", "Bergen")
+    assert any({s, o} == {"Tarvik Motors", "Bergen"} and p is Relation.coMentioned for s, p, o in got)
+
+
+def test_a_pronoun_subject_ties_the_entity_it_stands_for_with_both_sentences_as_evidence(extractor):
+    text = "Tarvik Motors is a Norwegian carmaker. It opened a plant in Bergen."
+    x = extractor.extract(doc(text))
+    name = {k: e.label for k, e in x.entities.items()}
+    found = [t for t in x.ties if {name[t.subject], name[t.object]} == {"Tarvik Motors", "Bergen"}]
+    assert found and found[0].predicate is not Relation.coMentioned
+    evidence = found[0].evidence
+    assert (evidence.start, evidence.end) == (0, len(text)) and evidence.sentence == text
+    assert "anaphor" in evidence.method
+
+
+def test_a_co_mention_is_left_out_of_lookups_unless_asked(cli, store):
+    folder = store.parent / "docs"
+    folder.mkdir()
+    (folder / "talks.txt").write_text(
+        "After the talks in Bergen, the board of Tarvik Motors resigned. Tarvik Motors builds the Kestrel Bridge.\n",
+        encoding="utf-8",
+    )
+    assert cli("ingest", folder).exit_code == 0
+    with open_store(store) as s:
+        plain = {e.label for e in entities(s, involving="Tarvik Motors")}
+        asked = {e.label for e in entities(s, involving="Tarvik Motors", co_mentions=True)}
+        detail = {r.other.label for r in show(s, "Tarvik Motors").relations}
+        detail_asked = {r.relation for r in show(s, "Tarvik Motors", co_mentions=True).relations}
+    assert "Kestrel Bridge" in plain and "Bergen" not in plain
+    assert {"Kestrel Bridge", "Bergen"} <= asked
+    assert "Bergen" not in detail and "co-mentioned with" in detail_asked
