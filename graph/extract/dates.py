@@ -94,6 +94,7 @@ from dataclasses import dataclass
 from graph.extract.context import DocumentContext, clause_start
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
+from graph.extract.words import MONTHS
 from graph.model import Entity
 from graph.vocab import EntityType
 
@@ -111,26 +112,7 @@ __all__ = [
 
 # --- event_day (used by graph.resolve) ---------------------------------------------
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
+_MONTHS = {m: i for i, m in enumerate(MONTHS, 1)}
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _DAYS = r"(\d{1,2})(?:\s*[-–]\s*\d{1,2})?"
 _DATE = re.compile(rf"\bon\s+(?:{_MONTH}\s+{_DAYS},?\s+(\d{{4}})|{_DAYS}\s+{_MONTH},?\s+(\d{{4}}))")

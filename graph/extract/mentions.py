@@ -20,6 +20,7 @@ from graph.extract.heads import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code
 from graph.extract.ner import NerSpan, is_common_noun, is_plural_noun
 from graph.extract.sentences import Sentence
 from graph.extract.words import FUNCTION_WORDS as STOP_WORDS
+from graph.extract.words import MONTHS
 from graph.names import fold
 from graph.vocab import EntityType
 
@@ -558,20 +559,7 @@ def _glued(chunk: str, left: _Word, right: _Word) -> bool:
     return gap in (" ", "-", "–", "\u00a0") or (gap.isspace() and len(gap) <= 2 and "\n" not in gap)
 
 
-_MONTH_NAMES = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-}
+_MONTH_NAMES = frozenset(MONTHS)
 
 
 def _trim(run: list[_Word]) -> list[_Word]:

@@ -3,7 +3,23 @@ starts a name ("The", "During", "Both", "Especially")."""
 
 from __future__ import annotations
 
-__all__ = ["FUNCTION_WORDS"]
+__all__ = ["FUNCTION_WORDS", "MONTHS"]
+
+# The months in order, in lower case: dates read them, and a month is never the start of a name.
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 FUNCTION_WORDS = frozenset(
     """

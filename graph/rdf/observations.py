@@ -11,13 +11,13 @@ import pyoxigraph as ox
 
 from graph.extract.dates import Dating
 from graph.extract.figures import Observation
+from graph.rdf.provenance import provenance_quads
 from graph.rdf.terms import Term, iri, literal
 from graph.vocab import PROV, RDF, SCHEMA, TIES, XSD
 
 __all__ = ["observation_quads", "dating_quads", "date_literal", "DATE_PREDICATES"]
 
 _A = iri(RDF + "type")
-_DERIVED = iri(PROV + "wasDerivedFrom")
 _PROV_ENTITY = iri(PROV + "Entity")
 DATE_PREDICATES = {
     "date": SCHEMA + "startDate",
@@ -59,18 +59,15 @@ def _evidence(
     method: str,
     confidence: float,
 ) -> list[ox.Quad]:
-    facts: list[tuple[ox.NamedNode, Term]] = [
+    quoted: list[tuple[ox.NamedNode, Term]] = [
         (_t("quote"), literal(quote)),
         (_t("quoteStart"), literal(q_start)),
         (_t("quoteEnd"), literal(q_end)),
-        (_t("sentence"), literal(sentence_text)),
-        (_t("start"), literal(s_start)),
-        (_t("end"), literal(s_end)),
-        (_t("method"), literal(method)),
-        (_t("confidence"), literal(Decimal(str(confidence)))),
-        (_DERIVED, graph),
     ]
-    return [ox.Quad(node, p, o, graph) for p, o in facts]
+    sure = literal(Decimal(str(confidence)))
+    return [ox.Quad(node, p, o, graph) for p, o in quoted] + provenance_quads(
+        node, graph, sentence_text, s_start, s_end, method, sure
+    )
 
 
 def _node(doc_iri: str, kind: str, *parts: object) -> ox.NamedNode:

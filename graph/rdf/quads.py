@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from graph.model import Document, Extraction, Tie
 from graph.names import iri_slug
 from graph.rdf.observations import dating_quads, observation_quads
+from graph.rdf.provenance import provenance_quads
 from graph.rdf.terms import Term, iri, literal
 from graph.vocab import DCTERMS, DOCUMENT, ENTITY, META_GRAPH, OWL, PROV, RDF, RDFS, SKOS, TIES, WIKIDATA, EntityType
 
@@ -122,9 +123,7 @@ def _evidence_iri(doc_iri: ox.NamedNode, subject: str, tie: Tie, obj: str) -> ox
 
 _EVIDENCE = _t("Evidence")
 _SUBJECT, _PREDICATE, _OBJECT = iri(RDF + "subject"), iri(RDF + "predicate"), iri(RDF + "object")
-_SENTENCE, _START, _END = _t("sentence"), _t("start"), _t("end")
-_METHOD, _CONFIDENCE, _INFERRED, _REASON = _t("method"), _t("confidence"), _t("inferred"), _t("reason")
-_DERIVED = iri(PROV + "wasDerivedFrom")
+_INFERRED, _REASON = _t("inferred"), _t("reason")
 _TRUE = literal(True)
 
 
@@ -146,12 +145,7 @@ def _tie(
         ox.Quad(ev, _SUBJECT, subject, graph),
         ox.Quad(ev, _PREDICATE, pred, graph),
         ox.Quad(ev, _OBJECT, obj, graph),
-        ox.Quad(ev, _SENTENCE, lit(e.sentence), graph),
-        ox.Quad(ev, _START, lit(e.start), graph),
-        ox.Quad(ev, _END, lit(e.end), graph),
-        ox.Quad(ev, _METHOD, lit(e.method), graph),
-        ox.Quad(ev, _CONFIDENCE, lit(e.confidence), graph),
-        ox.Quad(ev, _DERIVED, graph, graph),
+        *provenance_quads(ev, graph, e.sentence, e.start, e.end, e.method, lit(e.confidence), lit),
     ]
     if e.inferred:
         quads.append(ox.Quad(ev, _INFERRED, _TRUE, graph))

@@ -62,6 +62,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError, StoreLockedError, TiesError, UpdateRefusedError
+from graph.output.safe import csv_cell
 from graph.query.sparql import (
     QueryCancelledError,
     QueryLimitError,
@@ -841,6 +842,9 @@ def _csv_term(term) -> str:
         return ""
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
+    if isinstance(term, ox.Literal) and (term.language or term.datatype.value == XSD_STRING):
+        # Text a spreadsheet would take for a formula ("=HYPERLINK(...)") is shown as text; numbers stay.
+        return str(csv_cell(term.value))
     if isinstance(term, (ox.NamedNode, ox.Literal)):
         return term.value
     return str(term)

@@ -237,3 +237,11 @@ def test_the_page_in_a_headless_browser(served, firm_labels, tmp_path):
         timeout=120,
     )
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def test_csv_answers_show_formula_like_text_as_text_and_numbers_as_numbers(served):
+    query = 'SELECT ?text ?n WHERE { VALUES (?text ?n) { ("=HYPERLINK(\\"http://x\\")" -5) ("@SUM(A1)" 7) } }'
+    status, ctype, body = served.query(query, "text/csv", how="direct")
+    assert status == 200 and ctype.startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    assert rows[1:] == [['\'=HYPERLINK("http://x")', "-5"], ["'@SUM(A1)", "7"]]
