@@ -117,9 +117,9 @@ class Extractor:
         keys: list[str],
         parses: dict[int, list[tuple[int, object]]] | None,
     ) -> Extraction:
-        ties = find_ties(doc.text, sentences, mentions, keys, entities, parses)
-        dates = find_dates(doc.text, sentences, published=doc.meta.date)
         context = DocumentContext(doc.text, sentences, mentions, keys, entities)
+        ties = find_ties(context, parses)
+        dates = find_dates(doc.text, sentences, published=doc.meta.date)
         datings = date_entities(context, dates)
         observations = find_observations(context, dates, published=doc.meta.date)
         return Extraction(entities=entities, ties=ties, datings=datings, observations=observations)

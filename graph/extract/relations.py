@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 
 from graph.extract import syntax
+from graph.extract.context import DocumentContext
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.model import Entity, Evidence, Tie
@@ -140,21 +141,13 @@ _CONFIDENCE = {
 }
 
 
-def find_ties(
-    text: str,
-    sentences: list[Sentence],
-    mentions: list[Mention],
-    keys: list[str],
-    entities: dict[str, Entity],
-    parses: dict[int, list[tuple[int, object]]] | None = None,
-) -> list[Tie]:
-    """Ties in TEXT. PARSES holds, for each sentence index the parser read
+def find_ties(doc: DocumentContext, parses: dict[int, list[tuple[int, object]]] | None = None) -> list[Tie]:
+    """Ties in the document. PARSES holds, for each sentence index the parser read
     (see parse_plan), its clauses as (offset, spaCy Doc); a pair of names in a
     parsed sentence with no grammatical path between them is only co-mentioned.
     Without PARSES (no model installed), cue words choose the kind as before."""
-    by_sentence: dict[int, list[tuple[Mention, str]]] = {}
-    for m, key in zip(mentions, keys, strict=False):
-        by_sentence.setdefault(m.sentence, []).append((m, key))
+    text, sentences, mentions, keys, entities = doc.text, doc.sentences, doc.mentions, doc.keys, doc.entities
+    by_sentence = {index: list(items) for index, items in doc.by_sentence.items()}
     ties: dict[tuple, Tie] = {}
 
     def keep(tie: Tie) -> None:

@@ -11,17 +11,15 @@ from collections import defaultdict
 
 import networkx as nx
 
+from graph.query.catalogue import sources_by_graph
 from graph.store import Store
-from graph.vocab import META_GRAPH, RELATION_BY_IRI, RELATION_VALUES, TYPE_BY_IRI
+from graph.vocab import RELATION_BY_IRI, RELATION_VALUES, TYPE_BY_IRI
 
 __all__ = ["network"]
 
 
 def network(store: Store) -> nx.MultiDiGraph:
-    names = {
-        r["d"]: r["name"]
-        for r in store.select(f"SELECT ?d ?name WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name }} }}")
-    }
+    names = {graph: source.name for graph, source in sources_by_graph(store).items()}
     g = nx.MultiDiGraph()
     nodes: dict[str, dict] = {}
     # Types are filtered here, not with VALUES: oxigraph joins a VALUES list of types slowly.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 
+import pyoxigraph as ox
+
 from graph.errors import DocumentNotFoundError
 from graph.model import DocumentInfo, Source, StoreStats
 from graph.store import Store
@@ -62,10 +64,14 @@ def remove_document(store: Store, name: str) -> str:
     return match[0].name
 
 
-def sources_by_graph(store: Store) -> dict[str, Source]:
-    """Document graph IRI -> its Source (file name, IRI, title), for every document in the store."""
+def sources_by_graph(store: Store, graphs: set[str] | None = None) -> dict[str, Source]:
+    """Document graph IRI -> its Source (file name, IRI, title), for every document in the store or
+    only for GRAPHS; a graph without metadata is no whole document and is left out."""
+    if graphs is not None and not graphs:
+        return {}
+    values = "" if graphs is None else "VALUES ?d { " + " ".join(str(ox.NamedNode(g)) for g in sorted(graphs)) + " } "
     rows = store.select(
-        f"SELECT ?d ?name ?title WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name "
+        f"SELECT ?d ?name ?title WHERE {{ {values}GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name "
         "OPTIONAL { ?d dcterms:title ?title } } }"
     )
     return {r["d"]: Source(name=r["name"], id=r["d"], title=r["title"]) for r in rows}

@@ -9,8 +9,9 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from graph.errors import AmbiguousNameError, UnknownNameError
-from graph.model import EntityDetail, EntitySummary, RelationView, Source
+from graph.model import EntityDetail, EntitySummary, RelationView
 from graph.names import match_key
+from graph.query.catalogue import sources_by_graph
 from graph.store import Store
 from graph.vocab import (
     CO_MENTION_VALUES,
@@ -81,7 +82,7 @@ def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) ->
     ]
     # Each document's name once, however many of the entities it names; a graph without metadata is
     # not a whole document.
-    docs = _document_names(store, {r["g"] for r in rows})
+    docs = sources_by_graph(store, {r["g"] for r in rows})
     rows = [r for r in rows if r["g"] in docs]
     extras = (
         store.select(
@@ -114,17 +115,6 @@ def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) ->
         for e, item in info.items()
     ]
     return sorted(out, key=lambda s: (s.type.value, s.label.casefold(), s.id))
-
-
-def _document_names(store: Store, graphs: set[str]) -> dict[str, Source]:
-    if not graphs:
-        return {}
-    values = " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))
-    rows = store.select(
-        f"SELECT ?d ?name ?title WHERE {{ VALUES ?d {{ {values} }} "
-        f"GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name OPTIONAL {{ ?d dcterms:title ?title }} }} }}"
-    )
-    return {r["d"]: Source(name=r["name"], id=r["d"], title=r["title"]) for r in rows}
 
 
 def neighbours(store: Store, entity: str, co_mentions: bool = False) -> list[str]:
@@ -166,7 +156,7 @@ def show(store: Store, name: str, co_mentions: bool = False) -> EntityDetail:
     if not co_mentions:
         rows = [r for r in rows if r["p"] != Relation.coMentioned.iri]
     docs = {s.id: s for s in summary.sources}
-    docs.update(_document_names(store, {r["g"] for r in rows} - set(docs)))
+    docs.update(sources_by_graph(store, {r["g"] for r in rows} - set(docs)))
     others = {s.id: s for s in _summaries(store, sorted({r["other"] for r in rows}), None)}
     grouped: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
