@@ -13,10 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import DataFileError
-from graph.names import Token, fold, tokens
+from graph.names import Token, fold, match_key, tokens
 from graph.vocab import EntityType
 
-__all__ = ["Entry", "Match", "Gazetteer"]
+__all__ = ["gazetteer_key", "Entry", "Match", "Gazetteer"]
+
+
+def gazetteer_key(kind: EntityType, label: str) -> str:
+    """The entity key of a gazetteer entry: one entity per known name and type in a document, however
+    it is written there."""
+    return f"gaz:{kind.value}:{match_key(label)}"
 
 
 @dataclass

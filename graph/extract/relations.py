@@ -20,10 +20,10 @@ from decimal import Decimal
 
 from graph.extract import syntax
 from graph.extract.context import DocumentContext
+from graph.extract.gazetteer import gazetteer_key
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.model import Entity, Evidence, Tie
-from graph.names import match_key
 from graph.vocab import EntityType, Relation
 
 __all__ = ["find_ties", "parse_plan"]
@@ -575,7 +575,7 @@ def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[
     for inner in m.inner:
         if inner.entry is None:
             continue
-        inner_key = f"gaz:{inner.entry.type.value}:" + match_key(inner.entry.label)
+        inner_key = gazetteer_key(inner.entry.type, inner.entry.label)
         if inner_key not in entities or inner_key == key:
             continue
         relation = _inner_relation(outer, inner.entry.type)
@@ -631,7 +631,7 @@ def _gazetteer_ties(text, sentences, mentions, keys, entities):
     for key, entity in entities.items():
         if entity.country is None or key not in first:
             continue
-        country_key = "gaz:Country:" + match_key(entity.country)
+        country_key = gazetteer_key(EntityType.Country, entity.country)
         if country_key not in entities:
             continue
         relation = {

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 
 from graph.extract.dates import event_day
+from graph.extract.gazetteer import gazetteer_key
 from graph.extract.heads import HEAD_WORDS
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
@@ -255,7 +256,7 @@ def _key(m: Mention, people: dict[str, str], editions: dict[str, set[str]]) -> s
     if m.alias_of is not None:
         return _key(m.alias_of, people, editions)
     if m.entry is not None:
-        return f"gaz:{m.entry.type.value}:{match_key(m.entry.label)}"
+        return gazetteer_key(m.entry.type, m.entry.label)
     folded = match_key(m.label)
     if m.type is EntityType.Person:
         return "name:" + people.get(folded, folded)
