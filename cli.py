@@ -349,8 +349,8 @@ def _print_detail(d: EntityDetail, fmt: DetailFormat) -> None:
             current = heading
         out.print(_data(f"  {r.other.label} ({r.other.type.value})"))
         for ev in r.evidence:
-            sentence = " ".join(ev["sentence"].split())
-            out.print(_data(f"    {ev['source']} [{ev['start']}:{ev['end']}] {ev['method']}: {sentence}"))
+            sentence = " ".join(ev.sentence.split())
+            out.print(_data(f"    {ev.source} [{ev.start}:{ev.end}] {ev.method}: {sentence}"))
 
 
 @app.command()

@@ -22,6 +22,7 @@ __all__ = [
     "Source",
     "EntitySummary",
     "RelationView",
+    "StatedEvidence",
     "EntityDetail",
     "IngestReport",
     "Conflict",
@@ -129,12 +130,25 @@ class EntitySummary(BaseModel):
     wikidata: str | None = None
 
 
+class StatedEvidence(BaseModel):
+    """A sentence that states a tie, as `show` gives it: the document's file name, the sentence, its
+    offsets into the document's text, the method that read the tie and how sure it is."""
+
+    source: str
+    sentence: str
+    start: int
+    end: int
+    method: str | None = None
+    confidence: float | None = None
+    reason: str | None = None  # why an inferred tie holds
+
+
 class RelationView(BaseModel):
     predicate: str
     relation: str
     direction: str
     other: EntitySummary
-    evidence: list[dict]
+    evidence: list[StatedEvidence]
 
 
 class EntityDetail(EntitySummary):

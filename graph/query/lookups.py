@@ -9,7 +9,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from graph.errors import AmbiguousNameError, UnknownNameError
-from graph.model import EntityDetail, EntitySummary, RelationView
+from graph.model import EntityDetail, EntitySummary, RelationView, StatedEvidence
 from graph.names import match_key
 from graph.query.catalogue import sources_by_graph
 from graph.store import Store
@@ -158,26 +158,26 @@ def show(store: Store, name: str, co_mentions: bool = False) -> EntityDetail:
     docs = {s.id: s for s in summary.sources}
     docs.update(sources_by_graph(store, {r["g"] for r in rows} - set(docs)))
     others = {s.id: s for s in _summaries(store, sorted({r["other"] for r in rows}), None)}
-    grouped: dict[tuple, list[dict]] = defaultdict(list)
+    grouped: dict[tuple, list[StatedEvidence]] = defaultdict(list)
     for r in rows:
         if r["other"] not in others:
             continue
         source = docs.get(r["g"])
         grouped[(r["p"], r["dir"], r["other"])].append(
-            {
-                "source": source.name if source else r["g"],
-                "sentence": r["sentence"],
-                "start": r["start"],
-                "end": r["end"],
-                "method": r["method"],
-                "confidence": r["confidence"],
-                "reason": r["reason"],
-            }
+            StatedEvidence(
+                source=source.name if source else r["g"],
+                sentence=r["sentence"],
+                start=r["start"],
+                end=r["end"],
+                method=r["method"],
+                confidence=r["confidence"],
+                reason=r["reason"],
+            )
         )
     relations = []
     for (p, direction, other), evidence in grouped.items():
         relation = RELATION_BY_IRI.get(p)
-        evidence.sort(key=lambda ev: (ev["source"], ev["start"]))
+        evidence.sort(key=lambda ev: (ev.source, ev.start))
         relations.append(
             RelationView(
                 predicate=p,
