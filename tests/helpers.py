@@ -50,6 +50,12 @@ def write_pdf(path: Path, lines: list[str], title: str | None = None) -> Path:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         info.encode("cp1252"),
     ]
+    return write_pdf_objects(path, objects, info=6)
+
+
+def write_pdf_objects(path: Path, objects: list[bytes], info: int | None = None) -> Path:
+    """A PDF of OBJECTS (numbered from 1; the first is the catalog), with its cross-reference table;
+    INFO is the number of the document-information object, if any."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objects, 1):
@@ -58,7 +64,8 @@ def write_pdf(path: Path, lines: list[str], title: str | None = None) -> Path:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    trailer = b"<< /Size %d /Root 1 0 R" % (len(objects) + 1) + (b" /Info %d 0 R" % info if info else b"") + b" >>"
+    out += b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref
     path.write_bytes(bytes(out))
     return path
 

@@ -15,7 +15,7 @@ from graph.errors import (
     UnsupportedFormatError,
 )
 from graph.read.files import find_documents, mask_markup, read_document
-from tests.helpers import SAMPLES, write_pdf
+from tests.helpers import SAMPLES, write_pdf, write_pdf_objects
 
 SENTENCE = "Hyundai Rotem signed a contract with Otokar in Ankara."
 
@@ -228,17 +228,7 @@ def _pdf_with_shared_stream(path: Path, content: bytes, pages: int) -> Path:
         * pages,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return write_pdf_objects(path, objects)
 
 
 _DRAW = b"BT /F1 11 Tf 72 700 Td (Hanwha Aerospace signed a contract with Poland.) Tj ET\n"
