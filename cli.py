@@ -305,10 +305,13 @@ def entities(
     involving: Annotated[str | None, typer.Option(help="Only entities tied to NAME, in either direction.")] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     co_mentions: Annotated[bool, typer.Option("--co-mentions", help=_CO_MENTIONS_HELP)] = False,
+    limit: Annotated[int | None, typer.Option(help="At most N entities.", min=1)] = None,
+    offset: Annotated[int, typer.Option(help="Skip the first N (with --limit, the next page).", min=0)] = 0,
 ) -> None:
-    """List entities, optionally of one type and tied to another entity."""
+    """List entities, optionally of one type and tied to another entity (then each one's sources are
+    the documents that state the tie)."""
     with opened() as g:
-        items = g.entities(type, involving, co_mentions=co_mentions)
+        items = g.entities(type, involving, co_mentions=co_mentions, limit=limit, offset=offset)
     _print_entities(items, format)
 
 
@@ -317,8 +320,10 @@ def _shortcut(kind: EntityType):
         involving: Annotated[str | None, typer.Option(help="Only those tied to NAME.")] = None,
         format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
         co_mentions: Annotated[bool, typer.Option("--co-mentions", help=_CO_MENTIONS_HELP)] = False,
+        limit: Annotated[int | None, typer.Option(help="At most N entities.", min=1)] = None,
+        offset: Annotated[int, typer.Option(help="Skip the first N (with --limit, the next page).", min=0)] = 0,
     ) -> None:
-        entities(kind, involving, format, co_mentions)
+        entities(kind, involving, format, co_mentions, limit, offset)
 
     command.__doc__ = f"List {kind.plural.replace('-', ' ')}: `ties entities --type {kind.value}`."
     return command

@@ -69,11 +69,18 @@ class TiesGraph:
         )
 
     def entities(
-        self, type: EntityType | str | None = None, involving: str | None = None, *, co_mentions: bool = False
+        self,
+        type: EntityType | str | None = None,
+        involving: str | None = None,
+        *,
+        co_mentions: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Records[EntitySummary]:
-        """Entities (of TYPE; tied to INVOLVING, and with CO_MENTIONS also those only named beside it)."""
+        """Entities (of TYPE; tied to INVOLVING, with the documents that state the tie as sources, and
+        with CO_MENTIONS also those only named beside it), LIMIT of them from OFFSET."""
         kind = EntityType(type) if type else None
-        return Records(queries.entities(self.store, kind, involving, co_mentions))
+        return Records(queries.entities(self.store, kind, involving, co_mentions, limit=limit, offset=offset))
 
     def show(self, name: str, *, co_mentions: bool = False) -> EntityDetail:
         return queries.show(self.store, name, co_mentions)

@@ -393,3 +393,23 @@ def test_co_mentions_are_left_out_of_lookups_unless_asked(tmp_path):
     plain = cli.json("show", "Norway")["relations"]
     assert not any(r["relation"] == "co-mentioned with" for r in plain)
     assert any(r["relation"] == "co-mentioned with" for r in cli.json("show", "Norway", "--co-mentions")["relations"])
+
+
+def test_involving_gives_as_sources_the_documents_that_state_the_tie(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tie.txt").write_text("Kestrel Dynamics Corp. builds the Tidewater Bridge Project in Chile.\n")
+    (folder / "mention.txt").write_text("The Tidewater Bridge Project was discussed in Lima last week.\n")
+    cli = Cli(tmp_path / "store")
+    assert cli("ingest", folder).exit_code == 0
+    (bridge,) = [e for e in cli.json("entities", "--involving", "Kestrel Dynamics Corp.") if "Tidewater" in e["label"]]
+    assert [s["name"] for s in bridge["sources"]] == ["tie.txt"]  # the bridge's other document states no tie
+    (alone,) = [e for e in cli.json("projects") if "Tidewater" in e["label"]]
+    assert sorted(s["name"] for s in alone["sources"]) == ["mention.txt", "tie.txt"]
+
+
+def test_limit_and_offset_page_a_long_answer_in_its_order(samples):
+    everything = [e["id"] for e in samples.json("entities")]
+    pages = [e["id"] for e in samples.json("entities", "--limit", "5", "--offset", "3")]
+    assert pages == everything[3:8]
+    assert [e["id"] for e in samples.json("firms", "--limit", "2")] == [e["id"] for e in samples.json("firms")][:2]

@@ -62,15 +62,23 @@ def _closest(store: Store, key: str) -> list[str]:
     return out[:5]
 
 
-def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) -> list[EntitySummary]:
+def _summaries(
+    store: Store, iris: list[str] | None, kind: EntityType | None, graphs: dict[str, set[str]] | None = None
+) -> list[EntitySummary]:
     """Entities (all, or these IRIs; of one type or any) with their aliases,
     Wikidata item and the documents that name them, in three queries. Only
-    graphs with metadata count: a document is whole or not there."""
+    graphs with metadata count: a document is whole or not there. With GRAPHS
+    (IRI -> document graphs), an entity's sources are those graphs only: the
+    documents that state its tie to what was asked about, which is also all a
+    country named in thousands of documents needs to read here."""
     values = ""
     if iris is not None:
         if not iris:
             return []
         values = "VALUES ?e { " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
+    if graphs is not None:
+        pairs = " ".join(f"({ox.NamedNode(e)} {ox.NamedNode(g)})" for e in iris or [] for g in sorted(graphs[e]))
+        values += f" VALUES (?e ?g) {{ {pairs} }}"
     # A constant type, or none: oxigraph joins a VALUES list of types slowly.
     pattern = (
         f"GRAPH ?g {{ ?e a <{kind.iri}> ; rdfs:label ?label }} BIND(<{kind.iri}> AS ?type)"
@@ -117,6 +125,23 @@ def _summaries(store: Store, iris: list[str] | None, kind: EntityType | None) ->
     return sorted(out, key=lambda s: (s.type.value, s.label.casefold(), s.id))
 
 
+def _tie_graphs(store: Store, entity: str, co_mentions: bool, kind: EntityType | None) -> dict[str, set[str]]:
+    """The entities (of KIND, if given) tied to ENTITY -> the document graphs that state the tie. The
+    type is read in those graphs, so that a list of projects never reads a country's every document."""
+    values = CO_MENTION_VALUES if co_mentions else RELATION_VALUES
+    typed = f"?n a <{kind.iri}> ." if kind else ""
+    rows = store.select(
+        f"SELECT DISTINCT ?n ?g ?x WHERE {{ GRAPH ?g {{ {{ ?x ?p ?n }} UNION {{ ?n ?p ?x }} {typed} }} "
+        f"VALUES ?p {{ {values} }} }}",
+        {"x": ox.NamedNode(entity)},
+    )
+    found: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["n"] != entity:
+            found[r["n"]].add(r["g"])
+    return found
+
+
 def neighbours(store: Store, entity: str, co_mentions: bool = False) -> list[str]:
     """The entities tied to ENTITY; with CO_MENTIONS, also those only named
     beside it in a sentence with no grammatical path between the two."""
@@ -130,12 +155,26 @@ def neighbours(store: Store, entity: str, co_mentions: bool = False) -> list[str
 
 
 def entities(
-    store: Store, kind: EntityType | None = None, involving: str | None = None, co_mentions: bool = False
+    store: Store,
+    kind: EntityType | None = None,
+    involving: str | None = None,
+    co_mentions: bool = False,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[EntitySummary]:
     """Entities, optionally of one type and tied to the entity NAME denotes
-    (or, with CO_MENTIONS, also only named beside it)."""
-    iris = neighbours(store, find_entity(store, involving), co_mentions) if involving else None
-    return _summaries(store, iris, kind)
+    (or, with CO_MENTIONS, also only named beside it): then each one's sources
+    are the documents that state its tie to NAME. LIMIT and OFFSET page the
+    answer, in its order (type, label)."""
+    if not involving:
+        return _page(_summaries(store, None, kind), limit, offset)
+    graphs = _tie_graphs(store, find_entity(store, involving), co_mentions, kind)
+    return _page(_summaries(store, sorted(graphs), kind, graphs), limit, offset)
+
+
+def _page(items: list[EntitySummary], limit: int | None, offset: int) -> list[EntitySummary]:
+    return items[offset : offset + limit if limit is not None else None]
 
 
 def show(store: Store, name: str, co_mentions: bool = False) -> EntityDetail:
