@@ -147,7 +147,7 @@ def find_ties(doc: DocumentContext, parses: dict[int, list[tuple[int, object]]] 
     parsed sentence with no grammatical path between them is only co-mentioned.
     Without PARSES (no model installed), cue words choose the kind as before."""
     text, sentences, mentions, keys, entities = doc.text, doc.sentences, doc.mentions, doc.keys, doc.entities
-    by_sentence = {index: list(items) for index, items in doc.by_sentence.items()}
+    by_sentence = doc.by_sentence
     ties: dict[tuple, Tie] = {}
 
     def keep(tie: Tie) -> None:

@@ -51,8 +51,9 @@ def between(
     rows = _evidence(store, set(sides[a_iri]) | set(sides[b_iri]))
     labels = labels_of(store, {r["s"] for r in rows} | {r["o"] for r in rows} | {a_iri, b_iri})
     sources = sources_by_graph(store)
-    ties = _direct(rows, sides[a_iri], sides[b_iri], labels, sources)
-    ties += _through(rows, sides[a_iri], sides[b_iri], labels, sources)
+    legs = {key: _leg(key, found, labels, sources) for key, found in _grouped(rows).items()}
+    ties = _direct(legs, sides[a_iri], sides[b_iri])
+    ties += _through(legs, sides[a_iri], sides[b_iri], labels)
     if relation is not None:
         ties = [t for t in ties if any(leg.predicate == relation.iri for leg in t.legs)]
     ties = [t for t in ties if t.source_count >= min_sources]
@@ -130,13 +131,11 @@ def _grouped(rows: list[dict]) -> dict[tuple[str, str, str], list[dict]]:
     return grouped
 
 
-def _direct(rows, a_side: dict, b_side: dict, labels: dict, sources: dict) -> list[PairTie]:
+def _direct(legs: dict[tuple[str, str, str], PairLeg], a_side: dict, b_side: dict) -> list[PairTie]:
     out = []
-    for key, found in _grouped(rows).items():
-        s, _, o = key
+    for (s, _, o), leg in legs.items():
         if not ((s in a_side and o in b_side) or (s in b_side and o in a_side)):
             continue
-        leg = _leg(key, found, labels, sources)
         through = [n for n in (a_side.get(s) or a_side.get(o), b_side.get(s) or b_side.get(o)) if n]
         out.append(
             PairTie(
@@ -151,23 +150,22 @@ def _direct(rows, a_side: dict, b_side: dict, labels: dict, sources: dict) -> li
     return out
 
 
-def _through(rows, a_side: dict, b_side: dict, labels: dict, sources: dict) -> list[PairTie]:
+def _through(legs: dict[tuple[str, str, str], PairLeg], a_side: dict, b_side: dict, labels: dict) -> list[PairTie]:
     """Entities tied to both sides, each with its legs to either side."""
     legs_to: dict[str, dict[str, list[PairLeg]]] = defaultdict(lambda: {"a": [], "b": []})
-    for key, found in _grouped(rows).items():
-        s, _, o = key
+    for (s, _, o), leg in legs.items():
         for end, other in ((s, o), (o, s)):
             if other in a_side or other in b_side or labels.get(other, ("", None))[1] in _NEVER_IN_THE_MIDDLE:
                 continue
             if end in a_side:
-                legs_to[other]["a"].append(_leg(key, found, labels, sources))
+                legs_to[other]["a"].append(leg)
             if end in b_side:
-                legs_to[other]["b"].append(_leg(key, found, labels, sources))
+                legs_to[other]["b"].append(leg)
     out = []
-    for middle, legs in legs_to.items():
-        if not (legs["a"] and legs["b"]):
+    for middle, sides in legs_to.items():
+        if not (sides["a"] and sides["b"]):
             continue
-        both = legs["a"] + legs["b"]
+        both = sides["a"] + sides["b"]
         documents = {s.id: s for leg in both for s in leg.sources}
         through = sorted({n for leg in both for n in (a_side.get(leg.subject_id), b_side.get(leg.subject_id)) if n})
         label, kind = labels.get(middle, (middle, None))

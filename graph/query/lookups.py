@@ -23,7 +23,7 @@ from graph.vocab import (
     Relation,
 )
 
-__all__ = ["find_entity", "neighbours", "entities", "show", "labels_and_types"]
+__all__ = ["find_entity", "neighbours", "neighbours_of", "entities", "show", "labels_and_types"]
 
 
 def find_entity(store: Store, name: str) -> str:
@@ -139,6 +139,24 @@ def _tie_graphs(store: Store, entity: str, co_mentions: bool, kind: EntityType |
     for r in rows:
         if r["n"] != entity:
             found[r["n"]].add(r["g"])
+    return found
+
+
+def neighbours_of(store: Store, entities: set[str], co_mentions: bool = False) -> dict[str, set[str]]:
+    """Each of ENTITIES -> the entities tied to it, in one query (a country's hundreds of firms and
+    bodies would otherwise cost a query each)."""
+    if not entities:
+        return {}
+    values = CO_MENTION_VALUES if co_mentions else RELATION_VALUES
+    xs = " ".join(str(ox.NamedNode(e)) for e in sorted(entities))
+    rows = store.select(
+        f"SELECT DISTINCT ?x ?n WHERE {{ VALUES ?x {{ {xs} }} GRAPH ?g {{ {{ ?x ?p ?n }} UNION {{ ?n ?p ?x }} }} "
+        f"VALUES ?p {{ {values} }} }}"
+    )
+    found: dict[str, set[str]] = {e: set() for e in entities}
+    for r in rows:
+        if r["n"] != r["x"]:
+            found[r["x"]].add(r["n"])
     return found
 
 

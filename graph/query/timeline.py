@@ -43,7 +43,7 @@ from collections import defaultdict
 from graph.model import TimelineEntry
 from graph.query.between import side
 from graph.query.catalogue import source_of, sources_by_graph
-from graph.query.lookups import find_entity, labels_and_types, neighbours
+from graph.query.lookups import find_entity, labels_and_types, neighbours, neighbours_of
 from graph.store import Store
 from graph.vocab import EntityType
 
@@ -80,12 +80,11 @@ def _reach(store: Store, entity: str, direct_only: bool) -> dict[str, set[str]]:
     it) or, for a country, the members (bodies, firms, nationals) whose ties bring it in."""
     reach: dict[str, set[str]] = {entity: set()}
     reach.update({n: set() for n in neighbours(store, entity, co_mentions=True)})
-    for member, label in side(store, entity, direct_only).items():
-        if label is None:
-            continue
-        for n in (member, *neighbours(store, member, co_mentions=True)):
+    members = {m: label for m, label in side(store, entity, direct_only).items() if label is not None}
+    for member, tied in neighbours_of(store, set(members), co_mentions=True).items():
+        for n in (member, *tied):
             if n not in reach or reach[n]:
-                reach.setdefault(n, set()).add(label)
+                reach.setdefault(n, set()).add(members[member])
     return reach
 
 
