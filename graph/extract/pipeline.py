@@ -12,6 +12,7 @@ from collections import Counter
 
 from graph.extract.context import DocumentContext
 from graph.extract.dates import date_entities, find_dates
+from graph.extract.descriptions import retype_by_description
 from graph.extract.figures import find_observations
 from graph.extract.gazetteer import Gazetteer
 from graph.extract.mentions import Mention, Rejection, document_casing, find_mentions, needs_ner, rule_candidates
@@ -105,6 +106,7 @@ class Extractor:
     ) -> tuple[dict[str, Entity], list[Mention], list[str]]:
         mentions = find_mentions(doc.masked, sentences, self.gazetteer, ner, candidates, rejected)
         entities, mentions, keys = resolve(mentions, doc.masked, sentences)
+        retype_by_description(doc.masked, sentences, entities, mentions, keys)
         self._specify_generic(entities, mentions, keys)
         return entities, mentions, keys
 

@@ -13,7 +13,7 @@ one entity with a canonical label and its aliases.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from itertools import combinations
 
 from graph.extract.dates import event_day
@@ -61,14 +61,15 @@ def resolve(
     _short_forms(mentions, keys)
     keys = _same_day_events(mentions, keys, text, sentences or [])
     # The type of a non-gazetteer name is the one its most trusted mention gives.
-    votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+    votes: dict[str, dict[EntityType, float]] = defaultdict(lambda: defaultdict(float))
     for m, key in zip(mentions, keys, strict=False):
-        # Organization is NER's fallback for an organisation nothing else types: any other reading wins.
+        # Organization is NER's fallback for an organisation nothing else types: any other reading wins,
+        # however often the fallback was given ("Edmonton" read once as a place, three times as an ORG).
         fallback = m.type is EntityType.Organization and m.method.startswith("ner")
-        votes[key][m.type] += 1 if fallback else 2 * m.rank
+        votes[key][m.type] += 0.001 if fallback else 2 * m.rank
     entities: dict[str, Entity] = {}
     for m, key in zip(mentions, keys, strict=False):
-        kind = votes[key].most_common(1)[0][0]
+        kind = max(votes[key].items(), key=lambda kv: kv[1])[0]
         entity = entities.get(key)
         if entity is None:
             entity = entities[key] = _new_entity(key, m, kind)
@@ -181,12 +182,25 @@ def _short_forms(mentions: list[Mention], keys: list[str]) -> None:
             fits = {
                 key: long
                 for name, (long, key) in ((n, full[n]) for n in index.candidates(short, m.label))
-                if key != keys[i] and name != short and _fits(short, name, long.type, m.label)
+                if key != keys[i]
+                and name != short
+                and _fits(short, name, long.type, m.label)
+                and not _place_in_a_name(m, long)
             }
             if len(fits) == 1:
                 key, long = next(iter(fits.items()))
                 keys[i] = key
                 m.type = long.type
+
+
+_PLACES = (EntityType.Place, EntityType.Country)
+
+
+def _place_in_a_name(short: Mention, long: Mention) -> bool:
+    """ "Craiova" read as a place is the city, not a short form of the club "FC U Craiova" (nor
+    "Lakefield" of "Lakefield College School"): names of bodies often carry their town's name. A
+    surname the recogniser took for a place ("Parton" after "Dolly Parton") is still the person's."""
+    return short.method in ("ner:GPE", "ner:LOC") and long.type not in (*_PLACES, EntityType.Person)
 
 
 class _FullNames:
@@ -327,6 +341,10 @@ def _new_entity(key: str, m: Mention, kind: EntityType) -> Entity:
 def _absorb(entity: Entity, m: Mention) -> None:
     entity.mentions.append(Span.model_construct(start=m.start, end=m.end))
     if m.demonym:
+        # "Turkish firms" names Türkiye by its demonym: kept as a name the document uses for the
+        # country (a user may look it up by it, and NER benchmarks count it as the country's
+        # mention), never as its label.
+        entity.aliases.add(_clean(m.label))
         return
     if m.surface and _clean(m.surface) != _clean(m.label):
         entity.aliases.add(_clean(m.surface))

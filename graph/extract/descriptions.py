@@ -1,0 +1,222 @@
+"""Types from what the text says a name is.
+
+The statistical recogniser's label is its weakest evidence: it calls a person
+an organisation ("created by Walt Disney") and a region a firm ("the region of
+Apulia"). Prose usually says what a thing is, in a few set ways:
+
+- a definition: "Roketsan is a major Turkish weapons manufacturer ...",
+  "Eivind Bolle (1923-2012) was a Norwegian politician";
+- an apposition: "Aselsan, a defence electronics firm, ...";
+- a role word just before the name: "the architect Jacques Blondel",
+  "defence firm Aselsan", "singer Tarkan";
+- a kind of place followed by "of": "the province of Ankara", "born in Hol".
+
+The kind noun of the description ("manufacturer", "politician", "province")
+types the name. Only names whose type came from the recogniser are retyped:
+the gazetteer and the typing rules read the name itself and know better.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from graph.extract.mentions import Mention
+from graph.extract.sentences import Sentence
+from graph.model import Entity
+from graph.vocab import EntityType
+
+__all__ = ["retype_by_description", "kind_of_noun"]
+
+_P = EntityType.Person
+_F = EntityType.Firm
+_O = EntityType.Organization
+_G = EntityType.GovernmentBody
+_R = EntityType.ResearchOrganization
+_L = EntityType.Place
+_C = EntityType.Country
+_E = EntityType.Event
+_D = EntityType.Product
+
+# Kind nouns, singular. Ambiguous ones ("producer": of films or of oil; "state"; "department") are left out.
+_KINDS: dict[EntityType, str] = {
+    _P: """politician statesman stateswoman singer songwriter actor actress writer author poet novelist
+        playwright footballer player architect painter sculptor composer musician businessman businesswoman
+        lawyer judge general officer diplomat professor journalist director king queen prince princess
+        emperor empress bishop priest cardinal pope monk nun coach manager engineer entrepreneur executive
+        founder minister president senator governor mayor soldier commander admiral colonel lieutenant
+        sergeant philosopher theologian rapper drummer bassist vocalist guitarist pianist violinist cyclist
+        athlete boxer wrestler swimmer skier racer jockey cricketer golfer sprinter runner chairman chairwoman
+        chancellor premier ambassador envoy spokesman spokeswoman spokesperson son daughter wife husband
+        brother sister father mother man woman boy girl astronaut pilot explorer missionary inventor
+        physician surgeon nurse scholar historian economist scientist mathematician physicist chemist
+        biologist linguist archaeologist anthropologist sociologist psychologist teacher lecturer
+        photographer filmmaker screenwriter comedian presenter model dancer
+        choreographer conductor designer banker investor trader merchant farmer activist
+        campaigner lawmaker legislator deputy councillor councilor nobleman noblewoman aristocrat count
+        countess duke duchess baron baroness knight lord lady sheikh sultan emir shah tsar czar pharaoh
+        saint prophet rabbi imam cleric pastor reverend archbishop abbot warlord rebel guerrilla spy agent
+        detective criminal murderer gangster outlaw pirate""",
+    _F: """company firm manufacturer maker carmaker automaker shipbuilder shipyard airline carrier bank lender
+        insurer retailer conglomerate supplier contractor subsidiary corporation startup utility brewery
+        distillery winery publisher label studio chain operator exporter importer
+        refiner miner multinational enterprise business""",
+    _O: """band group duo trio quartet choir orchestra ensemble party club team newspaper magazine tabloid
+        broadcaster charity foundation association organisation organization ngo union federation league
+        society movement trust alliance coalition fraternity sorority order militia""",
+    _G: """ministry agency army navy police legislature parliament senate court tribunal regiment battalion
+        brigade squadron fleet government administration cabinet""",
+    _R: """university college school institute academy laboratory seminary conservatory""",
+    _L: """city town village municipality commune comune county district province region river lake
+        mountain island suburb neighbourhood neighborhood capital port valley hamlet borough parish zone
+        prefecture governorate oblast canton peninsula bay strait desert forest settlement locality
+        metropolis township fortress castle palace cathedral church mosque temple monastery stadium arena
+        airport harbour harbor bridge tunnel dam reservoir canal street square avenue road highway
+        archipelago plateau glacier volcano waterfall creek tributary estuary lagoon coast beach
+        cape headland hill peak""",
+    _C: """country nation kingdom republic principality emirate sultanate""",
+    _E: """war battle election festival tournament championship competition conference summit expedition
+        rebellion revolution uprising siege massacre earthquake hurricane ceremony""",
+    _D: """album song single film movie novel book opera musical video game aircraft airliner helicopter
+        missile tank rifle car vehicle ship frigate corvette destroyer submarine locomotive drug vaccine
+        software console smartphone satellite rocket sitcom""",
+}
+_KIND_OF: dict[str, EntityType] = {noun: kind for kind, nouns in _KINDS.items() for noun in nouns.split()}
+# Kinds of place that name the place after "of": "the province of Ankara", "the town of Hol".
+_PLACE_OF = {n for n, k in _KIND_OF.items() if k in (_L, _C)} - {"capital", "castle", "palace", "church"}
+
+_STOP = set(
+    """who whom whose which that based located founded born known best from in on at of for with by to and
+    or but as since until during after before where when while than like under near between whose also
+    formerly currently now often mainly originally""".split()
+)
+_COPULA = re.compile(
+    r"^\s*(?:\([^()]{0,160}\)\s*)?,?\s*(?:is|was|are|were|has been|had been|became|remains|remained)\s+"
+    r"(?:a|an|the|one of the)\s+(?P<desc>[^.;:()\[\]\"“”]{1,120})"
+)
+_APPOSITION = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?P<desc>[^.;:,()\[\]\"“”]{1,100})")
+_BEFORE = re.compile(r"(?:^|[\s(,])(?P<noun>[a-z][a-z-]+)\s+$")
+_BEFORE_OF = re.compile(r"(?:^|[\s(,])(?P<noun>[a-z]+)\s+of\s+(?:the\s+)?$")
+# Words that put a place after them: "born in Hol", "north of Carlisle", "a firm based in Izmir".
+_WHERE = re.compile(
+    r"\b(?:born\s+(?:in|at)|died\s+(?:in|at)|(?:located|situated|based|headquartered)\s+in|near|outside"
+    r"|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of)\s+$"
+)
+_LEAD = re.compile(r"^\s*(?:(?:the|The)\s+)?$")
+
+
+def kind_of_noun(word: str) -> EntityType | None:
+    """The type a kind noun says ("manufacturer" -> Firm, "provinces" -> Place), or None."""
+    word = word.lower()
+    for form in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else ""):
+        if form in _KIND_OF:
+            return _KIND_OF[form]
+    if word.endswith("ies") and word[:-3] + "y" in _KIND_OF:
+        return _KIND_OF[word[:-3] + "y"]
+    if len(word) > 5 and word.endswith(("ist", "ian")) and word not in ("christian", "orthodox"):
+        return _P  # journalist, pianist, politician, historian: people by their calling
+    return None
+
+
+def _head_of(desc: str) -> str | None:
+    """The kind noun of a description: its last lower-case word before a
+    preposition, a relative word or a verb ("major Turkish weapons
+    manufacturer based in Ankara" -> "manufacturer")."""
+    words = desc.split()
+    head = None
+    for word in words:
+        bare = word.strip(",")
+        if bare.lower() in _STOP:
+            break
+        if bare[:1].islower() and bare.replace("-", "").isalpha():
+            head = bare
+        if word.endswith(","):
+            break
+    return head
+
+
+def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
+    before, after = text[sentence.start : m.start], text[m.end : sentence.end]
+    match = _COPULA.match(after)
+    if match and _LEAD.match(before):
+        head = _head_of(match.group("desc"))
+        if head and kind_of_noun(head):
+            return kind_of_noun(head)
+    match = _APPOSITION.match(after)
+    if match:
+        head = _head_of(match.group("desc"))
+        if head and kind_of_noun(head):
+            return kind_of_noun(head)
+    match = _BEFORE_OF.search(before)
+    if match and match.group("noun") in _PLACE_OF:
+        return _L
+    if _WHERE.search(before):
+        return _L
+    match = _BEFORE.search(before)
+    if match:
+        return kind_of_noun(match.group("noun"))
+    return None
+
+
+_LIST_GAP = re.compile(r"^(?:,\s*|,?\s+(?:and|or)\s+)$")
+_PLACE_AFTER = re.compile(r"^,\s*$")
+
+
+def _sure(entity: Entity) -> bool:
+    """Typed by the gazetteer or a rule, or read as a place by the recogniser (its surest label)."""
+    return not entity.method.startswith("ner") or entity.method in ("ner:GPE", "ner:LOC")
+
+
+def _by_neighbours(text: str, order: list[tuple[Mention, Entity]], i: int) -> EntityType | None:
+    """ "Danbury, Connecticut": a name followed by a comma and a surely typed place is a place in it.
+    "Florence, Siena and Forlì": a name listed between two surely typed names of one kind is of it."""
+    m = order[i][0]
+    if i + 1 < len(order):
+        nxt, after = order[i + 1]
+        if (
+            nxt.sentence == m.sentence
+            and _PLACE_AFTER.match(text[m.end : nxt.start])
+            and _sure(after)
+            and after.type in _PLACES
+            and text[nxt.end : nxt.end + 1] not in ("'", "’")
+        ):
+            return _L
+    mates = []
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(order) and order[j][0].sentence == m.sentence:
+            other = order[j][0]
+            gap = text[other.end : m.start] if j < i else text[m.end : other.start]
+            if _LIST_GAP.match(gap) and _sure(order[j][1]):
+                mates.append(order[j][1])
+    kinds = {_L if e.type in _PLACES else e.type for e in mates}
+    return kinds.pop() if len(mates) == 2 and len(kinds) == 1 else None
+
+
+_PLACES = (_L, _C)
+
+
+def retype_by_description(
+    text: str, sentences: list[Sentence], entities: dict[str, Entity], mentions: list[Mention], keys: list[str]
+) -> None:
+    """Give each name the recogniser typed the type its descriptions agree on (in place)."""
+    votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+    order = sorted(
+        ((m, entities[k]) for m, k in zip(mentions, keys, strict=False) if k in entities and not m.nested),
+        key=lambda pair: pair[0].start,
+    )
+    position = {id(m): n for n, (m, _) in enumerate(order)}
+    for m, key in zip(mentions, keys, strict=False):
+        entity = entities.get(key)
+        if entity is None or not entity.method.startswith("ner") or m.nested:
+            continue
+        kind = _described(text, sentences[m.sentence], m) or _by_neighbours(text, order, position[id(m)])
+        if kind is not None:
+            votes[key][kind] += 1
+    for key, counted in votes.items():
+        (kind, n), *rest = counted.most_common()
+        if rest and rest[0][1] == n:
+            continue  # the text describes it two ways as often: no reading wins
+        entities[key].type = kind
+        for m, k in zip(mentions, keys, strict=False):
+            if k == key:
+                m.type = kind

@@ -1,0 +1,76 @@
+"""Names the recogniser mistypes take the type the text gives them: a definition, an apposition,
+a role word, the place words around them, or the names listed with them."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.extract.descriptions import kind_of_noun
+from graph.ingest.run import default_extractor
+from graph.model import Document, DocumentMeta
+from graph.read.files import mask_markup
+from graph.vocab import EntityType
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return default_extractor()
+
+
+def doc(text: str) -> Document:
+    meta = DocumentMeta(file_name="d.txt", path="d.txt", sha256="0", media_type="text/plain", characters=len(text))
+    return Document(meta=meta, text=text, masked=mask_markup(text))
+
+
+def types(extractor, text: str) -> dict[str, EntityType]:
+    return {e.label: e.type for e in extractor.extract(doc(text)).entities.values()}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("Velkaro is a Finnish furniture manufacturer based in Oulu.", "Velkaro", EntityType.Firm),
+        ("Rosvall, a Swedish missile maker, signed the deal.", "Rosvall", EntityType.Firm),
+        ("The plant lies north of Ostrava.", "Ostrava", EntityType.Place),
+        ("The delegation visited Tarvik, Estonia, and later flew home.", "Tarvik", EntityType.Place),
+        ("He also served the councils of Florence, Siena and Forlì.", "Florence", EntityType.Place),
+    ],
+)
+def test_a_name_takes_the_type_its_sentence_gives_it(extractor, text, name, kind):
+    assert types(extractor, text).get(name) is kind
+
+
+def test_a_place_read_once_as_a_place_stays_a_place_however_often_it_is_read_as_an_organisation(extractor):
+    text = (
+        "Wayne Gretzky Drive is a road in Edmonton, Alberta. It runs through Edmonton from north to south. "
+        "Traffic in Edmonton grew. Edmonton renamed the road in 1999."
+    )
+    assert types(extractor, text).get("Edmonton") is EntityType.Place
+
+
+def test_a_town_named_inside_a_club_is_still_the_town(extractor):
+    text = "He played for FC U Craiova. He spent his first years at Craiova, where he was born."
+    got = types(extractor, text)
+    assert got.get("Craiova") is EntityType.Place and "FC U Craiova" in got
+
+
+def test_the_recognisers_reading_is_kept_where_the_text_says_nothing(extractor):
+    got = types(extractor, "Marten Hollis met Ilka Varga in Brno.")
+    assert got.get("Marten Hollis") is EntityType.Person and got.get("Brno") is EntityType.Place
+
+
+@pytest.mark.parametrize(
+    ("noun", "kind"),
+    [
+        ("manufacturer", EntityType.Firm),
+        ("provinces", EntityType.Place),
+        ("journalist", EntityType.Person),
+        ("politician", EntityType.Person),
+        ("band", EntityType.Organization),
+        ("universities", EntityType.ResearchOrganization),
+        ("producer", None),  # of films or of oil: the word alone does not say
+        ("Christian", None),
+    ],
+)
+def test_kind_nouns_say_a_type_and_ambiguous_ones_do_not(noun, kind):
+    assert kind_of_noun(noun) is kind
