@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.model import Entity
+from graph.names import fold
+from graph.resources import gazetteer_dir
 from graph.vocab import EntityType
 
 __all__ = ["retype_by_description", "kind_of_noun"]
@@ -107,7 +110,7 @@ _LEAD = re.compile(r"^\s*(?:(?:the|The)\s+)?$")
 
 def kind_of_noun(word: str) -> EntityType | None:
     """The type a kind noun says ("manufacturer" -> Firm, "provinces" -> Place), or None."""
-    word = word.lower()
+    word = word.lower().rsplit("-", 1)[-1]  # "singer-songwriter": the last part says the kind
     for form in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else ""):
         if form in _KIND_OF:
             return _KIND_OF[form]
@@ -195,6 +198,34 @@ def _by_neighbours(text: str, order: list[tuple[Mention, Entity]], i: int) -> En
 _PLACES = (_L, _C)
 
 
+# Words that make a name a body's even when it opens with a given name ("Walt Disney Pictures").
+_BODY_WORDS = set(
+    """group media records pictures studios films productions entertainment capital partners holdings energy
+    motors airlines airways bank press publishing sports brothers sons associates systems technologies solutions
+    foundation trust fund network networks communications international global ventures consulting services
+    team racing club""".split()
+)
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’-]+|[A-Z]\.)$")
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """The gazetteer's given names (data/gazetteer/given_names.txt), folded."""
+    text = (gazetteer_dir() / "given_names.txt").read_text(encoding="utf-8")
+    return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+def _named_like_a_person(entity: Entity) -> bool:
+    """ "Omer Beriziky", "Christina Aguilera": two to four capitalised words opening with a given name,
+    none of them a word bodies are named with, is a person's name the recogniser took for a body's."""
+    words = entity.label.split()
+    if entity.method != "ner:ORG" or not 2 <= len(words) <= 4:
+        return False
+    if not all(_NAME_WORD.match(w) for w in words) or any(w.lower() in _BODY_WORDS for w in words):
+        return False
+    return fold(words[0].split("-")[0]) in given_names()
+
+
 def retype_by_description(
     text: str, sentences: list[Sentence], entities: dict[str, Entity], mentions: list[Mention], keys: list[str]
 ) -> None:
@@ -212,6 +243,8 @@ def retype_by_description(
         kind = _described(text, sentences[m.sentence], m) or _by_neighbours(text, order, position[id(m)])
         if kind is not None:
             votes[key][kind] += 1
+        elif _named_like_a_person(entity):
+            votes[key][_P] += 1
     for key, counted in votes.items():
         (kind, n), *rest = counted.most_common()
         if rest and rest[0][1] == n:

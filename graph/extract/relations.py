@@ -327,6 +327,9 @@ def _structure_ties(text, sentences, index, items, clauses, entities, by_sentenc
     pairs = _pairable(items, entities, None)
     if pairs is None:
         return
+    for m, k in items:
+        if m.method == "coref" and entities[k].type is EntityType.Event and _POINTING.match(text, sent.start):
+            yield from _told_of(text, sentences, index, m.start, k, by_sentence, entities)
     for offset, doc in clauses:
         end = offset + len(doc.text)
         inside = [(m, k) for m, k in pairs if offset <= m.start and m.end <= end]
@@ -346,6 +349,11 @@ def _structure_ties(text, sentences, index, items, clauses, entities, by_sentenc
                         evidence=_evidence(text, sent, "pattern:title", _CONFIDENCE["title"]),
                     )
         for anaphor in syntax.anaphors(doc, names, frozenset(described)):
+            if anaphor.plural:
+                for found in _listed_before(text, anaphor, offset, index, sentences, by_sentence, entities):
+                    names.append(syntax.Name(anaphor.start, anaphor.end, entities[found[0]].type))
+                    owners.append(found)
+                continue
             found = (
                 described[anaphor.noun]
                 if anaphor.noun is not None
@@ -355,6 +363,8 @@ def _structure_ties(text, sentences, index, items, clauses, entities, by_sentenc
                 names.append(syntax.Name(anaphor.start, anaphor.end, entities[found[0]].type))
                 owners.append(found)
                 resolved.setdefault(index, []).append((offset + anaphor.start, found[0]))
+                if anaphor.pointing and entities[found[0]].type is EntityType.Event:
+                    yield from _told_of(text, sentences, index, offset + anaphor.start, found[0], by_sentence, entities)
         for n, noun in syntax.descriptions(doc, names[: len(parsed)]):
             described[noun] = (owners[n][0], sent)
         linked: set[frozenset[str]] = set()
@@ -427,6 +437,48 @@ def _antecedent(
         if back > 0 and sentences[s].heading:
             break
     return None
+
+
+_POINTING = re.compile(r"\s*(?:This|That)\s")
+_TELLERS = {EntityType.Person, EntityType.GovernmentBody, EntityType.Country, EntityType.Firm}
+
+
+def _told_of(text, sentences, index, at, event, by_sentence, entities):
+    """ "Erdoğan stressed their brotherhood at a joint press conference. This visit opens ...": a
+    sentence opening on "this visit" names the event the sentence before told of, and the one whose
+    acts that sentence told (its subject) took part in it."""
+    sent = sentences[index]
+    if index == 0 or sentences[index - 1].heading or len(text[sent.start : at].split()) > 2:
+        return
+    before = sentences[index - 1]
+    for m, k in by_sentence.get(index - 1, []):
+        if entities[k].type in _TELLERS and not m.demonym and not m.nested and _opens(text, before, m):
+            span = Sentence(before.start, sent.end, False)
+            yield Tie.model_construct(
+                subject=k,
+                predicate=Relation.participatesIn,
+                object=event,
+                evidence=_evidence(text, span, "pattern:this-event", _CONFIDENCE["path"]),
+            )
+            return
+
+
+def _listed_before(text, anaphor, offset, index, sentences, by_sentence, entities) -> list[tuple[str, Sentence]]:
+    """What "these efforts" or "those companies" gathers: the names of one compatible kind listed
+    before it in its sentence, else in the sentence before (two at least: one is no set)."""
+    at = offset + anaphor.start
+    for s in (index, index - 1):
+        if s < 0 or (s < index and sentences[s].heading):
+            break
+        by_kind: dict[EntityType, list[str]] = {}
+        for m, k in by_sentence.get(s, []):
+            kind = entities[k].type
+            if (s < index or m.end <= at) and not m.nested and kind in anaphor.types and k not in by_kind.get(kind, []):
+                by_kind.setdefault(kind, []).append(k)
+        best = max(by_kind.values(), key=len, default=[])
+        if len(best) >= 2:
+            return [(k, sentences[s]) for k in best]
+    return []
 
 
 _CONTAINED = "inferred:contained"

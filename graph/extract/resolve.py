@@ -191,6 +191,39 @@ def _short_forms(mentions: list[Mention], keys: list[str]) -> None:
                 key, long = next(iter(fits.items()))
                 keys[i] = key
                 m.type = long.type
+    _general_forms(mentions, keys)
+
+
+_JOINERS = {"of", "the", "for", "and", "de", "du", "des", "la", "le", "&"}
+_UNSCOPED = (EntityType.Person, EntityType.Country)
+
+
+def _general_forms(mentions: list[Mention], keys: list[str]) -> None:
+    """ "the Supreme Court" in a text that names "the Supreme Court of Pakistan", "the House of
+    Commons" after "the House of Commons of Canada", "Carey Business School" after "Johns Hopkins
+    Carey Business School": the general form of a name the text gives in full is that one, even
+    where the gazetteer knows the general form as another country's (text order does not matter).
+    Two words at least, the same type, one full name only; "European Union" is no short form of
+    "Council of the European Union" (a joining word stands before it)."""
+    longer: dict[tuple[str, EntityType], set[str]] = defaultdict(set)
+    for m, key in zip(mentions, keys, strict=False):
+        if m.alias_of is not None or m.type in _UNSCOPED:
+            continue
+        words = match_key(m.label).split()
+        for cut in range(1, len(words) - 1):
+            if words[cut - 1] not in _JOINERS:
+                longer[(" ".join(words[cut:]), m.type)].add(key)
+        for at, word in enumerate(words):
+            if word == "of" and at >= 2 and at < len(words) - 1:
+                longer[(" ".join(words[:at]), m.type)].add(key)
+    for i, m in enumerate(mentions):
+        if m.alias_of is not None or m.type in _UNSCOPED or m.demonym:
+            continue
+        short = match_key(m.label)
+        found = longer.get((short, m.type), set()) - {keys[i]}
+        if " " in short and len(found) == 1:
+            keys[i] = next(iter(found))
+            m.entry = None  # the gazetteer's reading of the general form is not this text's
 
 
 _PLACES = (EntityType.Place, EntityType.Country)

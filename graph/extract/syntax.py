@@ -115,6 +115,8 @@ class Anaphor:
     end: int
     types: frozenset[EntityType]
     noun: str | None = None  # a described noun: the entity said to be one
+    plural: bool = False  # "these efforts": every name of one kind the text has just listed
+    pointing: bool = False  # "this visit": a demonstrative, pointing back at what was just told
 
 
 _PRONOUNS = {
@@ -207,8 +209,28 @@ def anaphors(doc, names: list[Name], described: frozenset[str] = frozenset()) ->
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in described and _definite(tok):
             out.append(Anaphor(tok.idx, tok.idx + len(tok), frozenset(EntityType), tok.lemma_.lower()))
         elif tok.pos_ == "NOUN" and lower in KIND_NOUNS and _definite(tok):
-            out.append(Anaphor(tok.idx, tok.idx + len(tok), frozenset(KIND_NOUNS[lower])))
+            pointing = any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in tok.children)
+            out.append(Anaphor(tok.idx, tok.idx + len(tok), frozenset(KIND_NOUNS[lower]), pointing=pointing))
+        elif tok.tag_ == "NNS" and _demonstrative(tok) and (kinds := _set_kinds(tok.lemma_.lower())):
+            out.append(Anaphor(tok.idx, tok.idx + len(tok), frozenset(kinds), plural=True))
     return out
+
+
+# What "these efforts", "those steps" may gather: the undertakings a text has just listed.
+_UNDERTAKINGS = {"effort", "initiative", "undertaking", "venture", "work", "step", "move", "investment", "deal"}
+
+
+def _set_kinds(lemma: str) -> set[EntityType]:
+    if lemma in _UNDERTAKINGS:
+        return {EntityType.Project, EntityType.Agreement, EntityType.Event}
+    return KIND_NOUNS.get(lemma, set())
+
+
+def _demonstrative(tok) -> bool:
+    """ "These efforts", "those companies": a plural noun pointing back with "these" or "those"."""
+    dets = [c for c in tok.children if c.dep_ == "det"]
+    named = [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod") and c.pos_ == "PROPN"]
+    return bool(dets) and dets[0].lower_ in ("these", "those") and not named
 
 
 def descriptions(doc, names: list[Name]) -> list[tuple[int, str]]:
@@ -670,6 +692,8 @@ def _short_paths(clause: _Clause) -> None:
     anchors = sorted(clause.anchor.items())
     for i, (a, ta) in enumerate(anchors):
         for b, tb in anchors[i + 1 :]:
+            if ta.i == tb.i:
+                continue  # "these efforts" standing for several names: they are listed, not tied
             if (min(a, b), max(a, b)) in clause.found or clause.names[a].demonym and clause.names[b].demonym:
                 continue
             if _speaker_of(ta, tb) or _speaker_of(tb, ta):
@@ -678,12 +702,23 @@ def _short_paths(clause: _Clause) -> None:
             if not {clause.names[a].type, clause.names[b].type} & _FRAMED:
                 continue  # two actors or places need a pattern above: a long path between them says little
             events = {t for n, t in ((a, ta), (b, tb)) if clause.names[n].type is EntityType.Event}
-            others = {t for n, t in anchors if n not in (a, b)}
+            others = {t for n, t in anchors if n not in (a, b) and t.i not in (ta.i, tb.i)}
             if _within_clause_path(ta, tb, events, others):
                 clause.add(a, b, None, "dependency:path")
 
 
+def _list_top(tok):
+    """The first of the names listed with TOK ("the United States, the United Kingdom, and Canada":
+    the parser hangs each on the one before): a list takes one place in its clause."""
+    while tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head
+    return tok
+
+
 def _within_clause_path(a, b, events: set | None = None, others: set | None = None) -> bool:
+    a, b = _list_top(a), _list_top(b)
+    if a.i == b.i:
+        return False  # two names of one list are listed together, not tied
     up_a = [a, *a.ancestors]
     up_b = [b, *b.ancestors]
     common = next((t for t in up_a if t in up_b), None)

@@ -142,3 +142,33 @@ def test_a_co_mention_is_left_out_of_lookups_unless_asked(cli, store):
     assert "Kestrel Bridge" in plain and "Bergen" not in plain
     assert {"Kestrel Bridge", "Bergen"} <= asked
     assert "Bergen" not in detail and "co-mentioned with" in detail_asked
+
+
+def test_every_name_of_a_list_takes_the_lists_place_in_its_clause(extractor):
+    got = ties(
+        extractor,
+        "In 1950 the Korean War broke out, and Türkiye sent troops to support Korea, "
+        "alongside Norway, Denmark, and Canada.",
+    )
+    assert tied(got, "Korean War", "Norway") and tied(got, "Korean War", "Canada")
+
+
+def test_these_efforts_stands_for_every_project_the_sentence_before_listed(extractor):
+    got = ties(
+        extractor,
+        "Tarvik Motors built three projects: the Kestrel Bridge, the Nordhavn Tunnel and the Osprey Dam. "
+        "These efforts expanded Norway's presence in Chile.",
+    )
+    for project in ("Kestrel Bridge", "Nordhavn Tunnel", "Osprey Dam"):
+        assert tied(got, "Norway", project), project
+    assert not tied(got, "Kestrel Bridge", "Nordhavn Tunnel")  # listed together, not tied to each other
+
+
+def test_this_visit_opening_a_sentence_is_the_event_the_sentence_before_told_of(extractor):
+    got = ties(
+        extractor,
+        "The 2024 Oslo Summit was held in Oslo in May. "
+        "President Erik Dahl praised the partnership at a joint press conference. "
+        "This summit opened a new chapter for both countries.",
+    )
+    assert Relation.participatesIn in tied(got, "Erik Dahl", "2024 Oslo Summit")
