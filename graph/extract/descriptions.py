@@ -59,7 +59,7 @@ _KINDS: dict[EntityType, str] = {
         campaigner lawmaker legislator deputy councillor councilor nobleman noblewoman aristocrat count
         countess duke duchess baron baroness knight lord lady sheikh sultan emir shah tsar czar pharaoh
         saint prophet rabbi imam cleric pastor reverend archbishop abbot warlord rebel guerrilla spy agent
-        detective criminal murderer gangster outlaw pirate""",
+        detective criminal murderer gangster outlaw pirate star celebrity leader figure""",
     _F: """company firm manufacturer maker carmaker automaker shipbuilder shipyard airline carrier bank lender
         insurer retailer conglomerate supplier contractor subsidiary corporation startup utility brewery
         distillery winery publisher label studio chain operator exporter importer
@@ -226,6 +226,32 @@ def _named_like_a_person(entity: Entity) -> bool:
     return fold(words[0].split("-")[0]) in given_names()
 
 
+_EXAMPLES = re.compile(
+    r"\b(?P<noun>[A-Za-z][a-z-]+)\s*,?\s+(?:such as|like|including|notably|especially)\s+(?:the\s+)?$"
+)
+
+
+def _exemplified(text: str, sentences: list[Sentence], order: list[tuple[Mention, Entity]]) -> dict[int, EntityType]:
+    """ "companies such as SK E&C, Daelim and Hyundai E&C", "stars like Celine Dion and Sylvester
+    Stallone": every name of the list after "such as" is one of the plural noun before it."""
+    out: dict[int, EntityType] = {}
+    for i, (m, _) in enumerate(order):
+        sentence = sentences[m.sentence]
+        found = _EXAMPLES.search(text, sentence.start, m.start)
+        if found is None or found.end() != m.start:
+            continue
+        noun = found.group("noun").lower()
+        kind = kind_of_noun(noun) if noun.endswith("s") else None
+        j = i
+        while kind is not None and j < len(order):
+            out[id(order[j][0])] = kind
+            nxt = order[j + 1][0] if j + 1 < len(order) else None
+            if nxt is None or nxt.sentence != m.sentence or not _LIST_GAP.match(text[order[j][0].end : nxt.start]):
+                break
+            j += 1
+    return out
+
+
 def retype_by_description(
     text: str, sentences: list[Sentence], entities: dict[str, Entity], mentions: list[Mention], keys: list[str]
 ) -> None:
@@ -236,11 +262,16 @@ def retype_by_description(
         key=lambda pair: pair[0].start,
     )
     position = {id(m): n for n, (m, _) in enumerate(order)}
+    exemplified = _exemplified(text, sentences, order)
     for m, key in zip(mentions, keys, strict=False):
         entity = entities.get(key)
         if entity is None or not entity.method.startswith("ner") or m.nested:
             continue
-        kind = _described(text, sentences[m.sentence], m) or _by_neighbours(text, order, position[id(m)])
+        kind = (
+            exemplified.get(id(m))
+            or _described(text, sentences[m.sentence], m)
+            or _by_neighbours(text, order, position[id(m)])
+        )
         if kind is not None:
             votes[key][kind] += 1
         elif _named_like_a_person(entity):

@@ -176,8 +176,8 @@ class Observation:
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = (
-    r"(?P<scale>(?:\s|-)?(?:lakh\s+crore|thousand|million|billion|trillion|lakh|crore)\b"
-    r"|\s?(?:bn|mn|mln|tn)\b|(?:m|b|k)\b(?!\.\w))"
+    r"(?P<scale>(?:\s{1,3}|-)?(?:lakh\s+crore|thousand|million|billion|trillion|lakh|crore)\b"
+    r"|\s{0,3}(?:bn|mn|mln|tn)\b|(?:m|b|k)\b(?!\.\w))"
 )
 _PRE = (
     r"(?P<pre>US\s?\$|U\.S\.\s?\$|A\$|AU\$|C\$|CA\$|\\?\$|€|£|¥|₩|₺|₹|(?:USD|EUR|GBP|JPY|KRW|TRY|TL|INR|Rs\.?|CNY|RMB"
@@ -190,7 +190,7 @@ _POST = (
 )
 _DIGIT = re.compile(r"\d")
 _MONEY = [
-    re.compile(rf"(?<![\w.,]){_PRE}\s?{_NUM}{_SCALE}?(?:\s+{_POST})?"),
+    re.compile(rf"(?<![\w.,]){_PRE}\s{{0,3}}{_NUM}{_SCALE}?(?:\s+{_POST})?"),
     re.compile(rf"(?<![\w$€£¥₩₺₹.,-]){_NUM}{_SCALE}?\s+{_POST}"),
 ]
 _PERCENT = re.compile(rf"(?<![\w.,-]){_NUM}\s?(?:%|percent\b|per\s+cent\b|pct\b)")

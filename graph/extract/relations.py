@@ -330,6 +330,8 @@ def _structure_ties(text, sentences, index, items, clauses, entities, by_sentenc
     for m, k in items:
         if m.method == "coref" and entities[k].type is EntityType.Event and _POINTING.match(text, sent.start):
             yield from _told_of(text, sentences, index, m.start, k, by_sentence, entities)
+        if m.method == "pattern:visit":
+            yield from _visited(text, sent, m, items, entities)
     for offset, doc in clauses:
         end = offset + len(doc.text)
         inside = [(m, k) for m, k in pairs if offset <= m.start and m.end <= end]
@@ -439,6 +441,26 @@ def _antecedent(
     return None
 
 
+_VISITOR_GAP = re.compile(r"\s*['’]s?\s*$")
+_HOST_GAP = re.compile(r"\s+to\s+(?:the\s+)?$")
+
+
+def _visited(text, sent, visit, items, entities):
+    """ "Lee Jae-myung's visit to Türkiye": the visitor is tied to where the visit went."""
+    visitor = next(
+        (k for m, k in items if m.end <= visit.start and _VISITOR_GAP.match(text[m.end : visit.start])), None
+    )
+    host = next((k for m, k in items if m.start >= visit.end and _HOST_GAP.match(text[visit.end : m.start])), None)
+    if visitor and host and entities[visitor].type is EntityType.Person and entities[host].type in _HOSTS:
+        yield Tie.model_construct(
+            subject=visitor,
+            predicate=Relation.tiedTo,
+            object=host,
+            evidence=_evidence(text, sent, "pattern:visit", _CONFIDENCE["name"]),
+        )
+
+
+_HOSTS = {EntityType.Country, EntityType.Place}
 _POINTING = re.compile(r"\s*(?:This|That)\s")
 _TELLERS = {EntityType.Person, EntityType.GovernmentBody, EntityType.Country, EntityType.Firm}
 

@@ -430,10 +430,16 @@ _NOMINALS = {
     **dict.fromkeys(["membership", "accession"], Relation.memberOf),
     **dict.fromkeys(["participation", "part"], Relation.participatesIn),
     **dict.fromkeys(["signing", "ratification"], Relation.partyTo),
+    # "Lee's visit to Türkiye": who went where; a tie of no narrower kind
+    **dict.fromkeys(["visit", "trip", "mission", "tour"], Relation.tiedTo),
 }
 _AGENT_SLOTS = {"poss", "by", "amod"}
 # The object of a nominalised verb: "of", and the verb's own preposition ("investment in", "accession to").
-_OBJECT_SLOTS = {Relation.investsIn: {"of", "in", "into"}, Relation.memberOf: {"of", "to"}}
+_OBJECT_SLOTS = {
+    Relation.investsIn: {"of", "in", "into"},
+    Relation.memberOf: {"of", "to"},
+    Relation.tiedTo: {"to"},
+}
 
 _RANGES: dict[Relation, tuple[set, set]] = {
     Relation.partyTo: (ACTORS, {EntityType.Agreement}),
