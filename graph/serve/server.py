@@ -10,8 +10,13 @@
 - ``/update``: SPARQL updates (POST ``application/sparql-update`` or form
   ``update=``), only when the server was made with ``allow_update``; otherwise
   403. An update from a page of another origin is always refused.
-- ``/``: a page with a query box, a Run button and the results as a table (no
-  external assets).
+- ``/``: the explorer (graph.serve.explorer): search an entity, draw its
+  neighbourhood, read the sentences behind a tie, a document with its spans
+  marked, a pair's timeline and figures. Its data come from ``/api/`` (see
+  graph.serve.endpoints): the CLI's own lookups, run like a query (in a child
+  process, under the same Limits), never query text made from what was asked.
+- ``/sparql.html``: a page with a query box, a Run button and the results as a
+  table. Both pages use no external assets (Cytoscape.js is vendored).
 
 Loopback by default; requests naming another host are refused (no DNS
 rebinding): the Host header must be a loopback name or address, compared as a
@@ -62,6 +67,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError, StoreLockedError, TiesError, UpdateRefusedError
+from graph.output.export import TYPE_COLOURS
 from graph.output.safe import csv_cell
 from graph.query.sparql import (
     QueryCancelledError,
@@ -73,11 +79,12 @@ from graph.query.sparql import (
     refuse_service,
     run_in_child,
 )
+from graph.serve import endpoints
 from graph.store import OxigraphStore, Store, open_store, redact
 from graph.store.base import media_type
 from graph.vocab import PREFIXES, XSD_STRING
 
-__all__ = ["make_server", "serve", "Limits", "PAGE", "SCRIPT"]
+__all__ = ["make_server", "serve", "Limits", "PAGE", "SCRIPT", "EXPLORER"]
 
 _MAX_BODY = 16 * 1024 * 1024
 _JSON_RESULTS = "application/sparql-results+json"
@@ -186,7 +193,11 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{server.server_address[1]}"
     mode = "queries and updates" if allow_update else "read-only"
-    print(f"ties: SPARQL endpoint {base}/sparql ({mode}), query page {base}/ ; Ctrl-C stops", file=sys.stderr)
+    print(
+        f"ties: explorer {base}/ , SPARQL endpoint {base}/sparql ({mode}), query page {base}/sparql.html ; "
+        "Ctrl-C stops",
+        file=sys.stderr,
+    )
     print(
         f"ties: a query may run {limits.timeout:g} s and answer {limits.max_rows:,} rows or {limits.max_mb:g} MB; "
         f"{limits.connections} requests at once" + ("; SERVICE allowed" if limits.allow_service else ""),
@@ -349,6 +360,11 @@ class _HttpError(Exception):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
 
+    def body(self, as_json: bool) -> tuple[bytes, str]:
+        if as_json:
+            return json.dumps({"error": redact(self.message)}).encode(), "application/json; charset=utf-8"
+        return (redact(self.message) + "\n").encode(), "text/plain; charset=utf-8"
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -394,8 +410,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self._route(method)
         except _HttpError as exc:
-            body = (redact(exc.message) + "\n").encode()
-            self._send(exc.status, body, "text/plain; charset=utf-8", headers=exc.headers)
+            body, ctype = exc.body(urlsplit(self.path).path.startswith("/api/"))
+            self._send(exc.status, body, ctype, headers=exc.headers)
         except (QueryCancelledError, OSError):  # the client went (or stalled past the idle time): no one to answer
             self.close_connection = True
 
@@ -407,19 +423,22 @@ class _Handler(BaseHTTPRequestHandler):
         params = parse_qs(url.query, keep_blank_values=True)
         if method == "OPTIONS":
             return self._send(204, b"", None)
-        if route in ("/", "/index.html"):
+        if route in _FILES:
             self._only(method, "GET", "HEAD")
-            return self._send(200, PAGE.encode(), "text/html; charset=utf-8", page=True)
-        if route == "/ties.js":
+            body, ctype = _FILES[route]
+            return self._send(200, body, ctype, page=ctype.startswith("text/html"))
+        if route.startswith("/api/"):
             self._only(method, "GET", "HEAD")
-            return self._send(200, SCRIPT.encode(), "text/javascript; charset=utf-8")
+            return self._api(route.removeprefix("/api/"), params)
         if route in ("/sparql", "/query"):
             self._only(method, "GET", "POST")
             return self._sparql(method, params)
         if route == "/update":
             self._only(method, "POST")
             return self._update(self._form_or_body("update", "application/sparql-update"))
-        raise _HttpError(404, f"no such page: {url.path}; the endpoint is /sparql, updates go to /update")
+        raise _HttpError(
+            404, f"no such page: {url.path}; the explorer is at /, the endpoint is /sparql, updates go to /update"
+        )
 
     def _only(self, method: str, *allowed: str) -> None:
         if method not in allowed:
@@ -576,6 +595,41 @@ class _Handler(BaseHTTPRequestHandler):
             hint="start the server with a longer --timeout",
         )
 
+    # --- the explorer's data ---------------------------------------------------------------------
+
+    def _api(self, endpoint: str, params: dict[str, list[str]]) -> None:
+        try:
+            args = endpoints.arguments(endpoint, params)
+        except endpoints.BadParameter as exc:
+            raise _HttpError(exc.status, str(exc)) from None
+        limits, location = self.settings.limits, self.settings.location
+        caps = (limits.max_rows, limits.max_bytes)
+        started = time.perf_counter()
+        try:
+            if location is None:  # an open remote store: its own client's time limits apply
+                with self.settings.reading() as store:
+                    status, body = endpoints.answer(store, endpoint, args, *caps)
+            else:
+                status, body = run_in_child(
+                    endpoints.answer_in_child,
+                    (location, endpoint, args, *caps),
+                    limits.timeout,
+                    stop=self._client_gone,
+                    method="forkserver",
+                    hint="start the server with a longer --timeout",
+                )
+        except QueryTimeoutError as exc:
+            raise _HttpError(503, str(exc)) from None
+        except QueryCancelledError:
+            raise
+        except TiesError as exc:
+            raise _store_error(exc) from None
+        except Exception:  # a bug: say so and keep serving
+            traceback.print_exc()
+            raise _HttpError(500, "internal error in ties; the traceback is in the server's log") from None
+        elapsed = f"{(time.perf_counter() - started) * 1000:.0f}"
+        self._send(status, body, "application/json; charset=utf-8", headers={"X-Elapsed-Ms": elapsed})
+
     # --- updates --------------------------------------------------------------------------------
 
     def _update(self, text: str) -> None:
@@ -616,7 +670,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(
                 "Content-Security-Policy",
                 "default-src 'none'; script-src 'self'; connect-src 'self'; "
-                "style-src 'unsafe-inline'; form-action 'self'; "
+                "style-src 'self' 'unsafe-inline'; form-action 'self'; "
                 "frame-ancestors 'none'; base-uri 'none'",
             )
         if self.settings.cors:
@@ -853,6 +907,23 @@ def _csv_term(term) -> str:
 # --- the page ------------------------------------------------------------------------------------------
 
 _STATIC = Path(__file__).resolve().parent / "static"
-PAGE = (_STATIC / "index.html").read_text(encoding="utf-8")
+PAGE = (_STATIC / "sparql.html").read_text(encoding="utf-8")
 # The page's script gets the predeclared prefixes, so that it can shorten IRIs as the CLI does.
 SCRIPT = (_STATIC / "ties.js").read_text(encoding="utf-8").replace("__PREFIXES__", json.dumps(PREFIXES))
+EXPLORER = (_STATIC / "explorer.html").read_text(encoding="utf-8")
+# The explorer's script gets the colours the Gephi export gives each type, so that both pictures agree.
+_COLOURS = {kind: "#{:02x}{:02x}{:02x}".format(*rgb) for kind, rgb in TYPE_COLOURS.items()}
+EXPLORER_SCRIPT = (_STATIC / "explorer.js").read_text(encoding="utf-8").replace("__COLOURS__", json.dumps(_COLOURS))
+# Every file the server sends, by path: nothing is looked up on disk from a request.
+_FILES: dict[str, tuple[bytes, str]] = {
+    "/": (EXPLORER.encode(), "text/html; charset=utf-8"),
+    "/index.html": (EXPLORER.encode(), "text/html; charset=utf-8"),
+    "/explorer.js": (EXPLORER_SCRIPT.encode(), "text/javascript; charset=utf-8"),
+    "/explorer.css": ((_STATIC / "explorer.css").read_bytes(), "text/css; charset=utf-8"),
+    "/vendor/cytoscape.min.js": (
+        (_STATIC / "vendor" / "cytoscape.min.js").read_bytes(),
+        "text/javascript; charset=utf-8",
+    ),
+    "/sparql.html": (PAGE.encode(), "text/html; charset=utf-8"),
+    "/ties.js": (SCRIPT.encode(), "text/javascript; charset=utf-8"),
+}

@@ -192,7 +192,7 @@ def extractor_for_serve():
 
 
 def test_the_page_loads(served):
-    status, ctype, body = served.request("/")
+    status, ctype, body = served.request("/sparql.html")
     page = body.decode()
     assert status == 200 and ctype.startswith("text/html")
     assert '<textarea id="query" name="query"' in page and '<button id="run"' in page and 'src="ties.js"' in page
@@ -224,7 +224,7 @@ def test_the_page_in_a_headless_browser(served, firm_labels, tmp_path):
     ]
     # The page given a query runs it at once: the dumped DOM holds the form and the results table.
     result = subprocess.run(
-        command + ["--dump-dom", f"{served.url}/?{query}"], capture_output=True, text=True, timeout=120
+        command + ["--dump-dom", f"{served.url}/sparql.html?{query}"], capture_output=True, text=True, timeout=120
     )
     dom = result.stdout
     assert '<textarea id="query"' in dom and 'id="run"' in dom, result.stderr[-2000:]
@@ -232,7 +232,7 @@ def test_the_page_in_a_headless_browser(served, firm_labels, tmp_path):
     assert f"<td>{html.escape(firm_labels[0], quote=False)}</td>" in dom and f"{len(firm_labels)} rows in" in dom
     shot = tmp_path / "page.png"
     subprocess.run(
-        command + ["--window-size=1100,800", f"--screenshot={shot}", f"{served.url}/?{query}"],
+        command + ["--window-size=1100,800", f"--screenshot={shot}", f"{served.url}/sparql.html?{query}"],
         capture_output=True,
         timeout=120,
     )

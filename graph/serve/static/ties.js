@@ -19,12 +19,26 @@ function short(iri) {
   return iri;
 }
 
+// Entities and documents open in the explorer, which keeps its view in the address's hash.
+function explorerView(iri) {
+  const ns = Object.fromEntries(PREFIXES);
+  if (iri.startsWith(ns.ent)) return new URLSearchParams({focus: iri}).toString();
+  if (iri.startsWith(ns.doc) && !iri.includes('#')) return new URLSearchParams({doc: iri}).toString();
+  return '';
+}
+
 function cell(term) {
   const td = document.createElement('td');
   if (!term) return td;
   if (term.type === 'uri') {
-    td.textContent = short(term.value);
+    const view = explorerView(term.value);
+    const target = view ? document.createElement('a') : td;
+    target.textContent = short(term.value);
     td.title = term.value;
+    if (view) {
+      target.href = './#' + view;
+      td.appendChild(target);
+    }
     return td;
   }
   td.textContent = term.type === 'bnode' ? '_:' + term.value : term.value;
