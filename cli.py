@@ -191,7 +191,12 @@ def opened(write: bool = False, wait: float = 0.0):
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively): .txt .md .html .pdf")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or folders (searched recursively): .txt .md .html .mhtml .pdf .docx; or web pages (https://...)"
+        ),
+    ],
     max_size: Annotated[float, typer.Option(help="Largest file to read, in MB.", min=0.001)] = 50,
     gazetteer: Annotated[
         list[Path] | None, typer.Option(exists=True, help="An extra gazetteer file or folder (TSV).")
@@ -217,10 +222,13 @@ def ingest(
                 err.print(_data(f"failed     {r.error}"))
             elif r.status == "unchanged":
                 out.print(_data(f"unchanged  {r.path}"))
+            elif r.status == "known":
+                out.print(_data(f"known      {r.path}  (same content as {r.same_as}; path recorded)"))
             elif r.status == "incomplete":
                 err.print(_data(f"incomplete {r.error}"))
             else:
-                out.print(_data(f"{r.status:<10} {r.path}  ({r.entities} entities, {r.ties} ties)"))
+                near = f"; one source with {', '.join(r.near)}" if r.near else ""
+                out.print(_data(f"{r.status:<10} {r.path}  ({r.entities} entities, {r.ties} ties{near})"))
             for warning in r.warnings:
                 err.print(_data(f"warning    {warning}"))
 
@@ -236,7 +244,9 @@ def ingest(
         )
     done = sum(1 for r in reports if r.status in ("added", "replaced"))
     same = sum(1 for r in reports if r.status == "unchanged")
-    err.print(f"{done} ingested, {same} unchanged, {failed} failed", highlight=False)
+    known = sum(1 for r in reports if r.status == "known")
+    also = f", {known} known from another path" if known else ""
+    err.print(f"{done} ingested, {same} unchanged{also}, {failed} failed", highlight=False)
     if failed:
         raise typer.Exit(1)
 
@@ -564,26 +574,50 @@ def stats(
 def documents(
     format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
 ) -> None:
-    """The documents in the store, with their titles and hashes."""
+    """The documents in the store: file name, the paths (or URLs) it was ingested from, title, date
+    and where the date came from, hash."""
     with opened() as g:
         docs = g.documents()
     if _print_json(docs, format):
         return
-    table = Table("file name", "title", "date", "sha256")
+    # One line a document, then its paths indented, one a line: no column squeezes a path or a title.
     for d in docs:
-        table.add_row(*map(_data, (d.name, d.title, d.date, d.sha256[:12])))
-    out.print(table)
+        date = f"{d.date} ({d.date_origin})" if d.date and d.date_origin else d.date
+        head = "  ".join(str(v) for v in (d.name, d.sha256[:12], date or "no date", d.title) if v)
+        out.print(_data(head))
+        for path in d.paths or ["(no path recorded: ingested before paths were kept)"]:
+            out.print(_data(f"    {path}"))
+    err.print(f"{len(docs)} documents", highlight=False)
 
 
 @app.command()
 def remove(
-    name: Annotated[str, typer.Argument(help="The document's file name, as `ties documents` lists it.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="A path the document was ingested from, its file name if no other document has it, its hash "
+            "(or 8 or more of its first characters) or its IRI, as `ties documents` lists them."
+        ),
+    ],
 ) -> None:
     """Remove one document and every fact only it asserted."""
     # Not open_graph: a path with no store is an error here, where a writer would make a new store.
     with one_line_errors(), TiesGraph(open_store(settings.store, write=True, create=False)) as g:
         removed = g.remove(name)
     out.print(_data(f"removed {removed}"))
+
+
+@app.command()
+def upgrade() -> None:
+    """Bring a store written by an earlier ties to this version's format (its documents stay)."""
+    from graph.ingest.upgrade import upgrade as upgrade_store
+
+    with one_line_errors(), open_store(settings.store, write=True, create=False) as store:
+        count = upgrade_store(store)
+    if count is None:
+        out.print("the store is up to date; nothing to do", highlight=False)
+    else:
+        out.print(_data(f"upgraded {count} documents; ingest their files again to record the paths they came from"))
 
 
 @app.command()
@@ -602,7 +636,7 @@ def validate() -> None:
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Argument(help="graphml, gexf, csv, trig, nquads, turtle or jsonld.")],
+    format: Annotated[ExportFormat, typer.Argument(help="graphml, gexf, csv, trig, nquads, turtle, jsonld or html.")],
     out_path: Annotated[
         Path,
         typer.Argument(
@@ -610,8 +644,22 @@ def export(
             help="The file to write, or - for standard output (csv writes two files: OUT.nodes.csv and OUT.edges.csv).",
         ),
     ],
+    around: Annotated[
+        str | None, typer.Option(help="html: only the entities within --depth ties of NAME.", metavar="NAME")
+    ] = None,
+    depth: Annotated[int, typer.Option(help="html with --around: how many ties away.", min=1, max=6)] = 1,
 ) -> None:
-    """Write the graph for Gephi (graphml, gexf), spreadsheets (csv) or RDF tools."""
+    """Write the graph for Gephi (graphml, gexf), spreadsheets (csv), RDF tools, or a browser (html:
+    one self-contained interactive page, readable offline)."""
+    if around is not None and format is not ExportFormat.html:
+        raise typer.BadParameter("--around makes a page: use it with the html format", param_hint="--around")
+    if format is ExportFormat.html and str(out_path) != "-":
+        from graph.output.html import write_html
+
+        with opened() as g:
+            written = write_html(g.store, out_path, around, depth)
+        out.print(_data(f"wrote {written}"))
+        return
     if str(out_path) == "-":
         if format is ExportFormat.csv:
             raise typer.BadParameter("csv writes two files (nodes and edges); give a path, not -", param_hint="OUT")
@@ -729,7 +777,8 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint at /sparql (JSON, XML, CSV, TSV; Turtle, N-Triples),
-    with a query page at /. Read-only unless --allow-update; Ctrl-C stops it."""
+    with the explorer at / (search, neighbourhoods, evidence) and a query page at /sparql.html.
+    Read-only unless --allow-update; Ctrl-C stops it."""
     from graph.serve.server import Limits
     from graph.serve.server import serve as run_server
 

@@ -33,6 +33,7 @@ from graph.model import (
 from graph.output import export as _export
 from graph.output.network import network
 from graph.read.files import DEFAULT_MAX_BYTES
+from graph.read.web import is_url
 from graph.store import Store, open_store
 from graph.validate import ValidationReport, validate
 from graph.vocab import EntityType, Relation
@@ -57,10 +58,12 @@ class TiesGraph:
         max_seconds: float | None = _ingest.DEFAULT_MAX_SECONDS,
         **callbacks,
     ) -> list[IngestReport]:
+        """Files, folders and web pages (URLs as strings); one report each: added, replaced,
+        unchanged, known (the content is stored from another path, now recorded) or failed."""
         extractor = _ingest.default_extractor(gazetteers, use_ner=use_ner)
         return _ingest.ingest(
             self.store,
-            [Path(p) for p in paths],
+            [p if isinstance(p, str) and is_url(p) else Path(p) for p in paths],
             extractor,
             max_bytes=max_bytes,
             jobs=jobs,
@@ -131,7 +134,14 @@ class TiesGraph:
         return Records(queries.documents(self.store))
 
     def remove(self, name: str) -> str:
+        """Remove the document a path, unique file name, hash (or 8+ of its first characters) or IRI names."""
         return queries.remove_document(self.store, name)
+
+    def upgrade(self) -> int | None:
+        """Bring a store written by an earlier ties to the current format (see graph.ingest.upgrade)."""
+        from graph.ingest.upgrade import upgrade
+
+        return upgrade(self.store)
 
     def close(self) -> None:
         self.store.close()

@@ -47,7 +47,10 @@ class DocumentMeta(BaseModel):
     title: str | None = None
     author: str | None = None
     date: str | None = None
+    date_origin: str | None = None  # where the date was read: "metadata", "dateline" or "file"
+    publisher: str | None = None  # the site or organisation that published it, as the page states
     source_url: str | None = None
+    references: list[str] = Field(default_factory=list)  # the URLs its reference list cites
     ingested_at: datetime | None = None
     extractor_version: str | None = None
 
@@ -119,6 +122,9 @@ class Source(BaseModel):
     name: str
     id: str
     title: str | None = None
+    # The source it counts as: near-duplicates (one article as PDF and as text) share one; see
+    # graph.query.catalogue.source_key.
+    cluster: str | None = None
 
 
 class EntitySummary(BaseModel):
@@ -157,8 +163,13 @@ class EntityDetail(EntitySummary):
 
 class IngestReport(BaseModel):
     path: str
-    status: str  # added, replaced, unchanged, failed, incomplete (a partial graph from an interrupted ingest, removed)
+    # added, replaced, unchanged, known (its content is stored from another path, which is added),
+    # failed, incomplete (a partial graph from an interrupted ingest, removed)
+    status: str
     file_name: str | None = None
+    document: str | None = None  # the document's IRI
+    same_as: str | None = None  # known: the path or name its content was first stored from
+    near: list[str] = Field(default_factory=list)  # the near-duplicates found (their names): one source with them
     entities: int = 0
     ties: int = 0
     error: str | None = None
@@ -243,6 +254,10 @@ class DocumentInfo(BaseModel):
     date: str | None
     sha256: str
     ingested: str  # ISO 8601 date and time, as stored
+    paths: list[str] = Field(default_factory=list)  # every absolute path or URL its content was ingested from
+    date_origin: str | None = None  # where the date came from: metadata, dateline or file
+    source_url: str | None = None
+    cluster: str | None = None  # the source it counts as (see Source.cluster)
 
 
 class TieEvidence(BaseModel):

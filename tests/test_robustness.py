@@ -480,7 +480,11 @@ def _assert_whole(cli: Cli) -> None:
     per_graph = sparql_rows(
         cli, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META}>) }} GROUP BY ?g"
     )
-    per_meta = sparql_rows(cli, f"SELECT ?d (COUNT(*) AS ?n) WHERE {{ GRAPH <{META}> {{ ?d ?p ?o }} }} GROUP BY ?d")
+    # Documents this alike are near-duplicates: all but the first name it (ties:sameSourceAs), so that is not counted.
+    per_meta = sparql_rows(
+        cli,
+        f"SELECT ?d (COUNT(*) AS ?n) WHERE {{ GRAPH <{META}> {{ ?d ?p ?o FILTER(?p != ties:sameSourceAs) }} }} GROUP BY ?d",
+    )
     assert len({r["n"] for r in per_graph}) <= 1, f"documents of one shape differ in size: {per_graph[:5]}"
     assert len({r["n"] for r in per_meta}) <= 1, f"metadata of one shape differs: {per_meta[:5]}"
 

@@ -1,8 +1,11 @@
 """Ingest: files in, one named graph per document out.
 
-A document whose file name and content are already stored is left alone; a
-known file name with new content replaces its graph; every failure is
-reported with the file and what to do, and does not stop the other files.
+A document is its content: a path whose content is stored is left alone, the
+same content from another path is recorded as another path of the stored
+document, and new content at a known path replaces the document that path held
+(see graph.ingest.known). Near-duplicates (graph.ingest.near) are recorded as
+one source. Every failure is reported with the file and what to do, and does
+not stop the other files.
 Documents are written in batches; a document's metadata is written after its
 graph, so a lookup only ever counts whole documents, and the graphs an
 interrupted ingest left without metadata are removed (and reported) by the
@@ -20,20 +23,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from itertools import chain
 from pathlib import Path
-from urllib.parse import unquote
 
 from graph.errors import DocumentError, StoreError
 from graph.extract.gazetteer import Gazetteer
 from graph.extract.pipeline import Extractor
 from graph.ingest.deadline import TimeUp, time_limit
 from graph.ingest.identity import Identities
+from graph.ingest.known import KnownDocuments, StoredDocument, path_key, scope_of
+from graph.ingest.near import signature
 from graph.model import Document, Extraction, IngestReport
-from graph.rdf.quads import document_iri, document_quads
+from graph.query.catalogue import require_current
+from graph.rdf.quads import document_quads, format_quad, identity_quads
 from graph.read.files import DEFAULT_MAX_BYTES, find_documents, read_document
+from graph.read.web import is_url, read_url
 from graph.resources import gazetteer_dir
 from graph.store import PartialWriteError, Store
-from graph.vocab import DOCUMENT, META_GRAPH
+from graph.vocab import META_GRAPH
 
 __all__ = ["ingest", "stored_documents", "default_extractor", "ExtractorConfig", "DEFAULT_MAX_SECONDS"]
 
@@ -46,6 +53,9 @@ BULK_DOCS = 256  # and a commit at least this often, so that progress shows and 
 _PARALLEL_FROM = 40  # below this many new documents, starting workers costs more than it saves
 BULK_FROM = 40  # from this many new documents on, write through the store's bulk loader
 DEFAULT_MAX_SECONDS = 120.0  # extraction of one document; news and reports take well under a second
+
+
+Extracted = tuple[Document, Extraction, str | None]  # a document, what it states, its MinHash signature
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ def default_extractor(extra_gazetteers: list[Path] | None = None, use_ner: bool 
 
 
 def stored_documents(store: Store) -> dict[str, str]:
-    """File name -> sha256 of every document in the store."""
+    """File name -> sha256 of every document in the store (of one of them, where names repeat)."""
     rows = store.select(
         f"SELECT ?name ?sha WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name ; ties:sha256 ?sha }} }}"
     )
@@ -75,7 +85,7 @@ def stored_documents(store: Store) -> dict[str, str]:
 
 def ingest(
     store: Store,
-    paths: list[Path],
+    paths: list[Path | str],
     extractor: Extractor | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -84,7 +94,7 @@ def ingest(
     on_report: Callable[[IngestReport], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> list[IngestReport]:
-    """Ingest files and folders. ``jobs``: extraction processes (None: two
+    """Ingest files, folders and web pages (URLs, as strings). ``jobs``: extraction processes (None: two
     when there are many new documents, else one). ``max_seconds``: extraction
     time per document before that document fails (None: no limit)."""
     if not store.writable:
@@ -97,7 +107,7 @@ def ingest(
 
 def _ingest(
     store: Store,
-    paths: list[Path],
+    paths: list[Path | str],
     extractor: Extractor,
     max_bytes: int,
     jobs: int | None,
@@ -105,9 +115,11 @@ def _ingest(
     on_report: Callable[[IngestReport], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> list[IngestReport]:
-    files, walk_errors = find_documents(paths)
+    require_current(store)
+    urls = [str(p) for p in paths if isinstance(p, str) and is_url(p)]
+    files, walk_errors = find_documents([Path(p) for p in paths if not (isinstance(p, str) and is_url(p))])
     if on_total:
-        on_total(len(files))
+        on_total(len(files) + len(urls))
     reports: list[IngestReport] = []
 
     def report(r: IngestReport) -> None:
@@ -118,7 +130,7 @@ def _ingest(
     for err in walk_errors:
         report(IngestReport(path=err.path, status="failed", error=str(err)))
     for graph_iri in store.drop_incomplete():
-        name = unquote(graph_iri[len(DOCUMENT) :])
+        name = scope_of(graph_iri)
         report(
             IngestReport(
                 path=name,
@@ -128,25 +140,28 @@ def _ingest(
                 "ingest the file again if it is not in this run",
             )
         )
-    known = stored_documents(store)
-    todo = _new_files(files, known, max_bytes, report)
+    known = KnownDocuments(store)
+    planner = Planner(known, report)
+    plans = planner.files(files, max_bytes)
+    todo = [Path(p) for p in plans]
     identities = Identities(store)
-    before = len(known)
+    before = len(known.by_iri)
     bulk = len(todo) >= BULK_FROM
     write = partial(_write, store, known=known, report=report, bulk=bulk)
     batch = Batch()
-    for item in _extracted(todo, extractor, max_bytes, _jobs(jobs, len(todo), extractor), max_seconds):
+    extracted = _extracted(todo, extractor, max_bytes, _jobs(jobs, len(todo), extractor), max_seconds)
+    for item in chain(extracted, _pages(urls, planner, extractor, max_bytes, max_seconds, plans)):
         if isinstance(item, IngestReport):
             report(item)
             continue
         # Quads are made as each document arrives, so the writer's work is spread between the commits.
-        _prepare(batch, extractor, identities, *item, known)
+        _prepare(batch, extractor, identities, *item, known, plans[item[0].meta.path])
         if batch.full(bulk):
             write(batch)
             batch = Batch()
     if batch.documents:
         write(batch)
-    if bulk and len(known) - before >= len(known) / 4:
+    if bulk and len(known.by_iri) - before >= len(known.by_iri) / 4:
         # Merging the bulk loader's files costs time in proportion to the whole store: worth it after a big load.
         store.compact()
     return reports
@@ -171,38 +186,102 @@ def _few_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _new_files(files: list[Path], known: dict[str, str], max_bytes: int, report) -> list[Path]:
-    """The files whose content is not in the store yet; the others are reported unchanged."""
-    todo: list[Path] = []
-    seen: dict[str, Path] = {}
-    for path in files:
-        name = path.name
-        if name in seen and _same_file(seen[name], path):
-            continue  # the same file reached twice ("docs/" and "docs/a.txt")
-        if name in seen:
-            report(
-                IngestReport(
-                    path=str(path),
-                    status="failed",
-                    file_name=name,
-                    error=f"{path}: another file named {name!r} ({seen[name]}) is in this run; rename one",
-                )
-            )
+@dataclass
+class Plan:
+    """What a new content's document will be: the paths it was found at, and the document whose
+    only path it takes over (replaced in the same write)."""
+
+    paths: list[str]
+    replaces: str | None = None
+
+
+class Planner:
+    """Decides, path by path, what each input is (see graph.ingest.known) and reports what needs
+    no extraction; remembers the run's new contents, so that a second path to one is recorded."""
+
+    def __init__(self, known: KnownDocuments, report) -> None:
+        self.known = known
+        self.report = report
+        self.new_content: dict[str, Plan] = {}  # sha256 -> the plan of the first input with it in this run
+        self.seen: set[str] = set()
+
+    def files(self, files: list[Path], max_bytes: int) -> dict[str, Plan]:
+        """The files whose content is not in the store yet: file -> its plan, in order."""
+        todo: dict[str, Plan] = {}
+        for path in files:
+            plan = self.decide(path_key(path), _sha256(path, max_bytes), str(path), path.name)
+            if plan is not None:
+                todo[str(path)] = plan
+        return todo
+
+    def decide(self, where: str, digest: str | None, shown: str, name: str) -> Plan | None:
+        """The plan for new content at WHERE, or None when it is stored (or in this run) already."""
+        if where in self.seen:
+            return None  # the same file reached twice ("docs/" and "docs/a.txt")
+        self.seen.add(where)
+        first = self.new_content.get(digest) if digest else None
+        stored = self.known.by_sha.get(digest) if digest else None
+        if first is not None:
+            first.paths.append(where)
+            self.report(IngestReport(path=shown, status="known", file_name=name, same_as=first.paths[0]))
+            return None
+        if stored is not None:
+            self.report(_seen_before(self.known, stored, where, shown, name))
+            return None
+        plan = _new_plan(self.known, where)
+        if digest:
+            self.new_content[digest] = plan
+        return plan
+
+
+def _pages(
+    urls: list[str],
+    planner: Planner,
+    extractor: Extractor,
+    max_bytes: int,
+    seconds: float | None,
+    plans: dict[str, Plan],
+) -> Iterator[Extracted | IngestReport]:
+    """Each page fetched, then planned as a file is (its URL is its path) and extracted here:
+    pages come one at a time, at the speed of the servers, not of the workers."""
+    for url in urls:
+        try:
+            doc = read_url(url, max_bytes)
+        except DocumentError as exc:
+            yield IngestReport(path=url, status="failed", error=str(exc))
             continue
-        seen[name] = path
-        digest = _sha256(path, max_bytes)
-        if digest is not None and known.get(name) == digest:
-            report(IngestReport(path=str(path), status="unchanged", file_name=name))
-        else:
-            todo.append(path)
-    return todo
+        plan = planner.decide(path_key(url), doc.meta.sha256, url, doc.meta.file_name)
+        if plan is not None:
+            plans[url] = plan
+            yield from map(_lean, _extract(extractor, [doc], seconds))
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.samefile(b)
-    except OSError:
-        return False
+def _seen_before(known: KnownDocuments, doc: StoredDocument, where: str, shown: str, name: str) -> IngestReport:
+    """Content the store holds: unchanged if it holds it from this path (or from a store that kept
+    no paths, under this name), else known from its other paths, and this path added."""
+    unchanged = where in doc.paths or (not doc.paths and doc.name == name)
+    same_as = None if unchanged else (sorted(doc.paths)[0] if doc.paths else doc.name)
+    if where not in doc.paths:
+        known.add_path(doc, where)
+    return IngestReport(
+        path=shown,
+        status="unchanged" if unchanged else "known",
+        file_name=name,
+        document=doc.iri,
+        same_as=same_as,
+    )
+
+
+def _new_plan(known: KnownDocuments, where: str) -> Plan:
+    """New content at WHERE: it replaces the document the path held if that had no other path,
+    else the path leaves that document."""
+    previous = known.by_path.get(where)
+    if previous is None:
+        return Plan([where])
+    if previous.paths == {where}:
+        return Plan([where], replaces=previous.iri)
+    known.detach(previous, where)
+    return Plan([where])
 
 
 def _sha256(path: Path, max_bytes: int) -> str | None:
@@ -229,7 +308,7 @@ def _jobs(jobs: int | None, count: int, extractor: Extractor) -> int:
 
 def _extracted(
     paths: list[Path], extractor: Extractor, max_bytes: int, jobs: int, seconds: float | None
-) -> Iterator[tuple[Document, Extraction] | IngestReport]:
+) -> Iterator[Extracted | IngestReport]:
     """Each file read and extracted, in input order, by ``jobs`` processes."""
     chunks = [[str(p) for p in paths[i : i + 8]] for i in range(0, len(paths), 8)]
     if not chunks:
@@ -279,7 +358,7 @@ def _worker_start(config: ExtractorConfig, max_bytes: int, seconds: float | None
     gc.set_threshold(*_THRESHOLDS)
 
 
-def _work(paths: list[str]) -> list[tuple[Document, Extraction] | IngestReport]:
+def _work(paths: list[str]) -> list[Extracted | IngestReport]:
     docs: list[Document] = []
     out: list = []
     for path in paths:
@@ -292,10 +371,11 @@ def _work(paths: list[str]) -> list[tuple[Document, Extraction] | IngestReport]:
     return [item if item is not None else next(extracted) for item in out]
 
 
-def _lean(item: tuple[Document, Extraction] | IngestReport) -> tuple[Document, Extraction] | IngestReport:
+def _lean(item: tuple[Document, Extraction] | IngestReport) -> Extracted | IngestReport:
     """What the writer needs, made cheap to send between processes: no
     masked text, no mention spans, and each sentence one string however many
-    ties quote it (pickle writes a shared string once)."""
+    ties quote it (pickle writes a shared string once); and the text's
+    signature, made here, in the worker, not in the writer."""
     if isinstance(item, IngestReport):
         return item
     doc, extraction = item
@@ -307,7 +387,7 @@ def _lean(item: tuple[Document, Extraction] | IngestReport) -> tuple[Document, E
         tie.evidence.sentence = shared.setdefault(tie.evidence.sentence, tie.evidence.sentence)
     for fact in (*extraction.datings, *extraction.observations):
         fact.sentence_text = shared.setdefault(fact.sentence_text, fact.sentence_text)
-    return doc, extraction
+    return doc, extraction, signature(doc.text)
 
 
 def _extract(
@@ -348,7 +428,7 @@ class Batch:
     """Documents made into quads as they arrive, written together."""
 
     documents: list[tuple[str, list, bool]] = field(default_factory=list)  # (graph IRI, quads, replaces one)
-    done: list[tuple[str, IngestReport]] = field(default_factory=list)  # (sha256, the report once written)
+    done: list[IngestReport | None] = field(default_factory=list)  # each document's report once written
     quads: int = 0
 
     def full(self, bulk: bool) -> bool:
@@ -363,46 +443,60 @@ def _prepare(
     identities: Identities,
     doc: Document,
     extraction: Extraction,
-    known: dict[str, str],
+    sig: str | None,
+    known: KnownDocuments,
+    plan: Plan,
 ) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     doc.meta.ingested_at = now
     doc.meta.extractor_version = extractor.version
-    canon = identities.canonical(extraction.entities, doc.meta.file_name)
-    quads = document_quads(doc, extraction, canon, now, extractor.version)
-    replace = doc.meta.file_name in known
-    batch.documents.append((document_iri(doc.meta.file_name), quads, replace))
+    graph_iri = known.new_iri(doc.meta.file_name, doc.meta.sha256, plan.replaces)
+    canon = identities.canonical(extraction.entities, scope_of(graph_iri))
+    if plan.replaces:  # the version this one replaces is no near-duplicate of it
+        known.forget(plan.replaces)
+    found = known.near.match(sig) if sig else None
+    cluster, near = found if found else (graph_iri, None)
+    quads = document_quads(doc, extraction, canon, now, extractor.version, graph_iri)
+    quads += [*identity_quads(graph_iri, plan.paths, cluster, sig, near), format_quad(graph_iri)]
+    if plan.replaces and plan.replaces != graph_iri:
+        batch.documents.append((plan.replaces, [], True))  # the replaced document goes in the same write
+        batch.done.append(None)
+    batch.documents.append((graph_iri, quads, graph_iri == plan.replaces))
     batch.quads += len(quads)
+    known.register(
+        StoredDocument(graph_iri, doc.meta.file_name, doc.meta.sha256, set(plan.paths), cluster, now.isoformat()), sig
+    )
     batch.done.append(
-        (
-            doc.meta.sha256,
-            IngestReport(
-                path=doc.meta.path,
-                status="replaced" if replace else "added",
-                file_name=doc.meta.file_name,
-                entities=len({c.iri for c in canon.values()}),
-                ties=len(extraction.ties),
-                warnings=doc.warnings,
-                rejected=extraction.rejected,
-            ),
+        IngestReport(
+            path=doc.meta.path,
+            status="replaced" if plan.replaces else "added",
+            file_name=doc.meta.file_name,
+            document=graph_iri,
+            near=[known.by_iri[near].name] if near in known.by_iri else [],
+            entities=len({c.iri for c in canon.values()}),
+            ties=len(extraction.ties),
+            warnings=doc.warnings,
+            rejected=extraction.rejected,
         )
     )
 
 
-def _write(store: Store, batch: Batch, *, known: dict[str, str], report, bulk: bool) -> None:
+def _write(store: Store, batch: Batch, *, known: KnownDocuments, report, bulk: bool) -> None:
     try:
         store.add_documents(batch.documents, bulk=bulk)
     except StoreError as exc:
         # A batch that failed part way and could not be undone (a server that died) kept some documents whole.
         stored = set(exc.stored) if isinstance(exc, PartialWriteError) else set()
-        for (graph_iri, _, _), (sha256, r) in zip(batch.documents, batch.done, strict=True):
+        for (graph_iri, _, _), r in zip(batch.documents, batch.done, strict=True):
+            if r is None:
+                continue
             if graph_iri in stored:
-                known[r.file_name or str(r.path)] = sha256
                 report(r)
             else:
+                known.forget(graph_iri)
                 error = f"{r.path}: not stored: {exc}"
                 report(IngestReport(path=r.path, status="failed", file_name=r.file_name, error=error))
         return
-    for sha256, r in batch.done:
-        known[r.file_name or str(r.path)] = sha256
-        report(r)
+    for r in batch.done:
+        if r is not None:
+            report(r)

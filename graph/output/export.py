@@ -1,5 +1,6 @@
-"""Exports: the network for Gephi (GraphML, GEXF), nodes and edges as CSV, and
-the quads themselves as TriG, N-Quads, Turtle or JSON-LD.
+"""Exports: the network for Gephi (GraphML, GEXF), nodes and edges as CSV, the
+quads themselves as TriG, N-Quads, Turtle or JSON-LD, and the explorer as one
+page (graph.output.html).
 
 GraphML is written here rather than by networkx so that Gephi reads it
 cleanly: named key ids, typed attributes, a ``label`` on every node, unique
@@ -32,12 +33,17 @@ class ExportFormat(str, Enum):
     nquads = "nquads"
     turtle = "turtle"
     jsonld = "jsonld"
+    html = "html"
 
 
 def export(store: Store, fmt: ExportFormat, out: Path) -> list[Path]:
     """Write the store in FORMAT to OUT; returns the files written."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt is ExportFormat.html:  # the explorer as one page; graph.output.html takes --around too
+            from graph.output.html import write_html
+
+            return [write_html(store, out)]
         if fmt in (ExportFormat.graphml, ExportFormat.gexf, ExportFormat.csv):
             g = network(store)
             if fmt is ExportFormat.graphml:

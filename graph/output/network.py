@@ -1,9 +1,9 @@
 """The graph as NetworkX sees it: entities as nodes, ties as edges.
 
-Nodes carry ``label``, ``type``, ``sources`` (how many documents name the
-entity) and ``wikidata``; edges carry ``predicate`` (the IRI), ``relation``
-(its label), ``weight`` (how many documents assert the tie) and ``documents``
-(their file names, as a list)."""
+Nodes carry ``label``, ``type``, ``sources`` (how many sources name the
+entity: near-duplicate documents count once) and ``wikidata``; edges carry
+``predicate`` (the IRI), ``relation`` (its label), ``weight`` (how many sources
+assert the tie) and ``documents`` (their file names, as a list)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from graph.query.catalogue import sources_by_graph
+from graph.query.catalogue import source_key, sources_by_graph
 from graph.store import Store
 from graph.vocab import RELATION_BY_IRI, RELATION_VALUES, TYPE_BY_IRI
 
@@ -19,7 +19,10 @@ __all__ = ["network"]
 
 
 def network(store: Store) -> nx.MultiDiGraph:
-    names = {graph: source.name for graph, source in sources_by_graph(store).items()}
+    sources = sources_by_graph(store)
+    names = {graph: source.name for graph, source in sources.items()}
+    # Near-duplicate documents count as one source (graph.query.catalogue.source_key).
+    counted = {graph: source_key(source) for graph, source in sources.items()}
     g = nx.MultiDiGraph()
     nodes: dict[str, dict] = {}
     # Types are filtered here, not with VALUES: oxigraph joins a VALUES list of types slowly.
@@ -33,7 +36,13 @@ def network(store: Store) -> nx.MultiDiGraph:
         for r in store.select("SELECT DISTINCT ?e ?wd WHERE { GRAPH ?g { ?e owl:sameAs ?wd } }")
     }
     for e, node in nodes.items():
-        g.add_node(e, label=node["label"], type=node["type"], sources=len(node["docs"]), wikidata=wikidata.get(e, ""))
+        g.add_node(
+            e,
+            label=node["label"],
+            type=node["type"],
+            sources=len({counted.get(d, d) for d in node["docs"]}),
+            wikidata=wikidata.get(e, ""),
+        )
     edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for r in store.select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {RELATION_VALUES} }} }}"):
         if r["s"] in nodes and r["o"] in nodes:
@@ -46,7 +55,7 @@ def network(store: Store) -> nx.MultiDiGraph:
             key=relation.value,
             predicate=p,
             relation=relation.label,
-            weight=len(graphs),
+            weight=len({counted.get(x, x) for x in graphs}),
             documents=sorted(names.get(x, x) for x in graphs),
         )
     return g

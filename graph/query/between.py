@@ -16,7 +16,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from graph.model import PairLeg, PairTie, Source, TieEvidence
-from graph.query.catalogue import source_of, sources_by_graph
+from graph.query.catalogue import source_key, source_of, sources_by_graph
 from graph.query.lookups import find_entity, labels_and_types
 from graph.store import Store
 from graph.vocab import RELATION_BY_IRI, RELATION_VALUES, EntityType, Relation
@@ -144,7 +144,7 @@ def _direct(legs: dict[tuple[str, str, str], PairLeg], a_side: dict, b_side: dic
                 through=through,
                 legs=[leg],
                 sources=leg.sources,
-                source_count=len(leg.sources),
+                source_count=len({source_key(s) for s in leg.sources}),
             )
         )
     return out
@@ -179,7 +179,7 @@ def _through(legs: dict[tuple[str, str, str], PairLeg], a_side: dict, b_side: di
                 through=through,
                 legs=both,
                 sources=sorted(documents.values(), key=lambda x: x.name),
-                source_count=len(documents),
+                source_count=len({source_key(s) for s in documents.values()}),
             )
         )
     return out

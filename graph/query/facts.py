@@ -13,7 +13,8 @@
     document's text (as in ``show``), ``quote`` the figure's words. Two
     observations conflict when they share measure, unit, time and subjects,
     come from different documents, and differ by more than ``tolerance``
-    relative to the larger (|a - b| / max(|a|, |b|)); reported and approximate
+    relative to the larger (|a - b| / max(|a|, |b|)); near-duplicate documents (one article as
+    PDF and as text) are one source, and never disagree with themselves; reported and approximate
     figures are claims of the same kind, while an estimate conflicts only with
     an estimate and a target only with a target. Figures of the generic
     measures ("amount", "quantity", "percentage") never conflict: nothing says
@@ -27,7 +28,7 @@ from collections import defaultdict
 from graph.extract.figures import GENERIC_MEASURES
 from graph.model import Conflict, Fact
 from graph.query.between import side
-from graph.query.catalogue import source_of, sources_by_graph
+from graph.query.catalogue import source_key, source_of, sources_by_graph
 from graph.query.lookups import find_entity, labels_and_types
 from graph.store import Store
 
@@ -132,7 +133,7 @@ def conflicting(a: Fact, b: Fact, tolerance: float) -> bool:
 
 
 def _other_source(a: Fact, b: Fact) -> bool:
-    if a.source.id != b.source.id:
+    if source_key(a.source) != source_key(b.source):  # near-duplicate copies are one source
         return True
     return bool(a.attribution and b.attribution) and _party(a) != _party(b)
 

@@ -15,6 +15,7 @@ from graph.query.catalogue import sources_by_graph
 from graph.store import Store
 from graph.vocab import (
     CO_MENTION_VALUES,
+    ENTITY,
     META_GRAPH,
     RELATION_BY_IRI,
     RELATION_VALUES,
@@ -28,7 +29,10 @@ __all__ = ["find_entity", "neighbours", "neighbours_of", "entities", "show", "la
 
 def find_entity(store: Store, name: str) -> str:
     """The IRI of the one entity NAME denotes (label or alias, folded).
-    Unknown: UnknownNameError with the closest names; several: AmbiguousNameError."""
+    Unknown: UnknownNameError with the closest names; several: AmbiguousNameError.
+    An entity's own IRI names it too, as the explorer's links give it."""
+    if name.startswith(ENTITY):
+        return _entity_by_iri(store, name)
     key = match_key(name)
     if not key:
         raise UnknownNameError(name, [])
@@ -46,6 +50,16 @@ def find_entity(store: Store, name: str) -> str:
             return exact[0]
         raise AmbiguousNameError(name, sorted(found.values()))
     raise UnknownNameError(name, _closest(store, key))
+
+
+def _entity_by_iri(store: Store, iri: str) -> str:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        raise UnknownNameError(iri, []) from None
+    if not store.select("SELECT ?e ?t WHERE { GRAPH ?g { ?e a ?t } } LIMIT 1", {"e": node}):
+        raise UnknownNameError(iri, [])
+    return iri
 
 
 def _closest(store: Store, key: str) -> list[str]:

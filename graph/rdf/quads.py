@@ -27,7 +27,7 @@ from graph.rdf.provenance import provenance_quads
 from graph.rdf.terms import Term, iri, literal
 from graph.vocab import DCTERMS, DOCUMENT, ENTITY, META_GRAPH, OWL, PROV, RDF, RDFS, SKOS, TIES, WIKIDATA, EntityType
 
-__all__ = ["Canonical", "entity_iri", "document_iri", "document_quads"]
+__all__ = ["Canonical", "entity_iri", "document_iri", "document_quads", "identity_quads", "format_quad", "STORE_FORMAT"]
 
 _A = iri(RDF + "type")
 _LABEL = iri(RDFS + "label")
@@ -58,14 +58,25 @@ def entity_iri(kind: EntityType, label: str, scope: str | None = None) -> str:
     return f"{base}--{iri_slug(scope)}" if scope else base
 
 
-def document_iri(file_name: str) -> str:
-    return DOCUMENT + quote(file_name, safe="")
+def document_iri(file_name: str, sha256: str | None = None) -> str:
+    """The IRI of a document: DOCUMENT + quoted file name for the first document stored under a
+    name, and name + "--" + a prefix of its hash (SHA256) for another document of that name.
+    What a document is, is decided by its hash and paths in the metadata, never by its IRI; the
+    name form is kept because stores written before, and the scorers in ../shared/eval
+    (docred/score.py), map a graph to its file by it."""
+    base = DOCUMENT + quote(file_name, safe="")
+    return f"{base}--{sha256[:12]}" if sha256 else base
 
 
 def document_quads(
-    doc: Document, extraction: Extraction, canon: dict[str, Canonical], ingested_at: datetime, extractor: str
+    doc: Document,
+    extraction: Extraction,
+    canon: dict[str, Canonical],
+    ingested_at: datetime,
+    extractor: str,
+    graph_iri: str | None = None,
 ) -> list[ox.Quad]:
-    doc_iri = iri(document_iri(doc.meta.file_name))
+    doc_iri = iri(graph_iri or document_iri(doc.meta.file_name))
     quads = _metadata(doc, doc_iri, ingested_at, extractor)
     quads.append(ox.Quad(doc_iri, _t("text"), literal(doc.text), doc_iri))
     for entity in {c.iri: c for c in canon.values()}.values():
@@ -99,11 +110,54 @@ def _metadata(doc: Document, doc_iri: ox.NamedNode, ingested_at: datetime, extra
         (_t("extractorVersion"), literal(extractor)),
         (iri(PROV + "generatedAtTime"), literal(ingested_at)),
     ]
-    optional = [(DCTERMS + "title", m.title), (DCTERMS + "creator", m.author), (DCTERMS + "date", m.date)]
+    optional = [
+        (DCTERMS + "title", m.title),
+        (DCTERMS + "creator", m.author),
+        (DCTERMS + "date", m.date),
+        (TIES + "dateOrigin", m.date_origin),
+        (DCTERMS + "publisher", m.publisher),
+    ]
     facts += [(iri(p), literal(v)) for p, v in optional if v]
     if m.source_url:
         facts.append((iri(DCTERMS + "source"), literal(m.source_url, uri=True)))
+    facts += [(iri(DCTERMS + "references"), _cited(url)) for url in m.references]
     return [ox.Quad(doc_iri, p, o, _META) for p, o in facts]
+
+
+STORE_FORMAT = 2  # 1: documents known by file name alone; 2: by hash and paths, near-duplicates recorded
+
+
+def format_quad(doc_iri: str) -> ox.Quad:
+    """The format the document's metadata is written in: on the document, so that it comes and goes
+    with the document (a write rolled back, a document removed) and the store's format is its
+    documents' (graph.query.catalogue.store_format)."""
+    return ox.Quad(iri(doc_iri), _t("formatVersion"), literal(STORE_FORMAT), _META)
+
+
+def identity_quads(
+    doc_iri: str, paths: list[str], cluster: str, signature: str | None, same_as: str | None
+) -> list[ox.Quad]:
+    """What makes the document itself, in the metadata graph: every path (or URL) its content was
+    ingested from, the source cluster it counts as (its own IRI, or its near-duplicates'), its
+    MinHash signature (graph.ingest.near) and the first document of that cluster, which it was
+    found to nearly duplicate."""
+    node = iri(doc_iri)
+    quads = [ox.Quad(node, _t("path"), literal(p), _META) for p in paths]
+    quads.append(ox.Quad(node, _t("sourceCluster"), iri(cluster), _META))
+    if signature:
+        quads.append(ox.Quad(node, _t("minhash"), literal(signature), _META))
+    if same_as:
+        quads.append(ox.Quad(node, _t("sameSourceAs"), iri(same_as), _META))
+    return quads
+
+
+def _cited(url: str) -> Term:
+    """A cited address as the IRI it names; one that is not a valid IRI (a space, a stray
+    bracket in the citation) as an xsd:anyURI literal, so that it is kept all the same."""
+    try:
+        return ox.NamedNode(url)
+    except ValueError:
+        return literal(url, uri=True)
 
 
 def _entity(c: Canonical, graph: ox.NamedNode) -> list[ox.Quad]:
