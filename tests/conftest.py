@@ -61,3 +61,9 @@ def copy_samples(tmp_path: Path):
         return folder
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    # The few long tests (marked slow) go first, longest-first scheduling: the short ones then fill
+    # both cores around them, instead of a long test starting last and running on alone.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
