@@ -17,6 +17,9 @@ import pytest
 from tests.helpers import Cli
 from tests.serve.test_server import Served
 
+# A real browser is the longest part of the explorer's tests: they run with the other long ones (-m slow).
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip install -e '.[test]'")

@@ -98,6 +98,7 @@ def test_a_read_only_store_can_be_read_and_validated(shared_folder, keep_lock_fi
     )  # reading created nothing
 
 
+@pytest.mark.slow
 def test_a_store_that_cannot_be_read_or_written_fails_with_one_line(shared_folder):
     store = made_read_only(shared_folder, keep_lock_files=True)
     writing = run_as_another_user(store, "remove", "note.txt")
@@ -194,6 +195,7 @@ def damaged(store: Path, table: Path, into: Path) -> Path:
     return copy
 
 
+@pytest.mark.slow
 def test_validate_reports_every_damaged_table(tmp_path):
     (tmp_path / "note.txt").write_text(NOTE)
     store = tmp_path / "store"
