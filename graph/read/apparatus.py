@@ -52,6 +52,10 @@ _BIO = re.compile(
     r"|reporter|writer|author|lecturer|scholar|contributor|columnist)\b",
 )
 BIO_LINES = 2  # a bio is among the last paragraphs
+# ... of an article with a body before it, and is a short paragraph: a text that is itself about a
+# writer ("X is an English actress and writer ...", a biography, an obituary) is body, not apparatus.
+BODY_BEFORE_BIO = 2
+BIO_CHARACTERS = 400
 _CAPTION = re.compile(
     r"^[ \t]*(?:(?:photo|image|picture|caption|credit|file photo|photograph)[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*:"
     r"|(?:figure|fig\.|table|chart|graph|map)[ \t]*\d{1,3}[a-z]?[ \t]*[:.—–][ \t])",
@@ -157,8 +161,10 @@ def _bios(text: str, filled: list[tuple[int, int]], author: str | None, found: A
     names = set(re.findall(r"[^\W\d_][\w'’-]*", author or "")) - {"and"}
     taken = set(found.spans)
     rest = [span for span in filled if span not in taken]
+    if len(rest) < BIO_LINES + BODY_BEFORE_BIO:
+        return  # a text this short is no article with a bio after it: it may be the person's own story
     for s, e in rest[-BIO_LINES:]:
         line = text[s:e]
         subject = re.split(r"\s(?:is|was|serves as)\s", line, maxsplit=1)[0]
-        if _BIO.match(line) and (not names or names & set(subject.split())):
+        if _BIO.match(line) and len(line) <= BIO_CHARACTERS and (not names or names & set(subject.split())):
             found.spans.append((s, e))

@@ -92,3 +92,12 @@ def test_no_tie_comes_from_a_reference_list_and_its_urls_are_recorded(cli: Cli, 
     assert {"Hyundai Rotem", "Otokar"} <= labels and "Hanwha Aerospace" not in labels and "TUSAS" not in labels
     cited = cli.json("sparql", f"SELECT ?u WHERE {{ GRAPH <{META}> {{ ?d dcterms:references ?u }} }}")
     assert {r["u"] for r in cited} == set(find_apparatus(ARTICLE).references)
+
+
+def test_a_text_that_is_itself_about_a_writer_is_body_not_a_bio():
+    text = (
+        "Marten Hollis\n\n"
+        "Marten Hollis is a Dutch novelist and journalist who has written for NRC Handelsblad since 1998. "
+        "He was born in Utrecht and lives in Leiden.\n"
+    )
+    assert find_apparatus(text).spans == []
