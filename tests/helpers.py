@@ -11,6 +11,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import app
+from graph.model import Document, DocumentMeta
+from graph.read.files import mask_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -76,3 +78,9 @@ def installed_ties() -> str:
     found = str(candidate) if candidate.exists() else shutil.which("ties")
     assert found, "the `ties` console script is not installed"
     return found
+
+
+def text_document(text: str) -> Document:
+    """TEXT as a plain-text document, for the extractor alone (no file, no store)."""
+    meta = DocumentMeta(file_name="t.txt", path="t.txt", sha256="0" * 64, media_type="text/plain", characters=len(text))
+    return Document(meta=meta, text=text, masked=mask_markup(text))

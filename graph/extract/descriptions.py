@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
+from graph.extract.syntax import KIND_NOUNS, PLACES
 from graph.model import Entity
 from graph.names import fold
 from graph.resources import gazetteer_dir
@@ -41,7 +42,8 @@ _C = EntityType.Country
 _E = EntityType.Event
 _D = EntityType.Product
 
-# Kind nouns, singular. Ambiguous ones ("producer": of films or of oil; "state"; "department") are left out.
+# Kind nouns, singular, that anaphora does not read. Ambiguous ones ("producer": of films or of oil;
+# "state") are left out.
 _KINDS: dict[EntityType, str] = {
     _P: """politician statesman stateswoman singer songwriter actor actress writer author poet novelist
         playwright footballer player architect painter sculptor composer musician businessman businesswoman
@@ -49,42 +51,42 @@ _KINDS: dict[EntityType, str] = {
         emperor empress bishop priest cardinal pope monk nun coach manager engineer entrepreneur executive
         founder minister president senator governor mayor soldier commander admiral colonel lieutenant
         sergeant philosopher theologian rapper drummer bassist vocalist guitarist pianist violinist cyclist
-        athlete boxer wrestler swimmer skier racer jockey cricketer golfer sprinter runner chairman chairwoman
-        chancellor premier ambassador envoy spokesman spokeswoman spokesperson son daughter wife husband
-        brother sister father mother man woman boy girl astronaut pilot explorer missionary inventor
+        athlete boxer wrestler swimmer skier racer jockey cricketer golfer sprinter runner chairman
+        chairwoman chancellor premier ambassador envoy spokesman spokeswoman spokesperson son daughter wife
+        husband brother sister father mother man woman boy girl astronaut pilot explorer missionary inventor
         physician surgeon nurse scholar historian economist scientist mathematician physicist chemist
         biologist linguist archaeologist anthropologist sociologist psychologist teacher lecturer
-        photographer filmmaker screenwriter comedian presenter model dancer
-        choreographer conductor designer banker investor trader merchant farmer activist
-        campaigner lawmaker legislator deputy councillor councilor nobleman noblewoman aristocrat count
-        countess duke duchess baron baroness knight lord lady sheikh sultan emir shah tsar czar pharaoh
-        saint prophet rabbi imam cleric pastor reverend archbishop abbot warlord rebel guerrilla spy agent
-        detective criminal murderer gangster outlaw pirate star celebrity leader figure""",
-    _F: """company firm manufacturer maker carmaker automaker shipbuilder shipyard airline carrier bank lender
-        insurer retailer conglomerate supplier contractor subsidiary corporation startup utility brewery
-        distillery winery publisher label studio chain operator exporter importer
-        refiner miner multinational enterprise business""",
+        photographer filmmaker screenwriter comedian presenter model dancer choreographer conductor designer
+        banker investor trader merchant farmer activist campaigner lawmaker legislator deputy councillor
+        councilor nobleman noblewoman aristocrat count countess duke duchess baron baroness knight lord lady
+        sheikh sultan emir shah tsar czar pharaoh saint prophet rabbi imam cleric pastor reverend archbishop
+        abbot warlord rebel guerrilla spy agent detective criminal murderer gangster outlaw pirate star
+        celebrity leader figure""",
+    _F: """carmaker automaker shipbuilder shipyard airline bank lender insurer retailer conglomerate supplier
+        contractor subsidiary startup utility brewery distillery winery publisher label studio chain
+        operator exporter importer refiner miner multinational enterprise business""",
     _O: """band group duo trio quartet choir orchestra ensemble party club team newspaper magazine tabloid
         broadcaster charity foundation association organisation organization ngo union federation league
         society movement trust alliance coalition fraternity sorority order militia""",
-    _G: """ministry agency army navy police legislature parliament senate court tribunal regiment battalion
-        brigade squadron fleet government administration cabinet""",
-    _R: """university college school institute academy laboratory seminary conservatory""",
-    _L: """city town village municipality commune comune county district province region river lake
-        mountain island suburb neighbourhood neighborhood capital port valley hamlet borough parish zone
-        prefecture governorate oblast canton peninsula bay strait desert forest settlement locality
-        metropolis township fortress castle palace cathedral church mosque temple monastery stadium arena
-        airport harbour harbor bridge tunnel dam reservoir canal street square avenue road highway
-        archipelago plateau glacier volcano waterfall creek tributary estuary lagoon coast beach
-        cape headland hill peak""",
-    _C: """country nation kingdom republic principality emirate sultanate""",
-    _E: """war battle election festival tournament championship competition conference summit expedition
-        rebellion revolution uprising siege massacre earthquake hurricane ceremony""",
-    _D: """album song single film movie novel book opera musical video game aircraft airliner helicopter
-        missile tank rifle car vehicle ship frigate corvette destroyer submarine locomotive drug vaccine
-        software console smartphone satellite rocket sitcom""",
+    _G: """army navy police legislature parliament senate court tribunal regiment battalion brigade squadron
+        fleet administration cabinet""",
+    _R: """college school academy laboratory seminary conservatory""",
+    _L: """port zone prefecture governorate oblast canton peninsula bay strait desert forest locality
+        metropolis fortress castle palace cathedral church mosque temple monastery stadium arena airport
+        harbour harbor tunnel dam reservoir canal street square avenue road highway archipelago plateau
+        glacier volcano waterfall creek estuary lagoon coast beach cape headland hill peak""",
+    _C: """principality emirate sultanate""",
+    _E: """competition conference expedition rebellion revolution uprising siege massacre earthquake hurricane
+        ceremony""",
+    _D: """single movie book opera musical video game airliner helicopter missile rifle car frigate corvette
+        destroyer submarine locomotive drug vaccine software console smartphone satellite rocket sitcom""",
 }
-_KIND_OF: dict[str, EntityType] = {noun: kind for kind, nouns in _KINDS.items() for noun in nouns.split()}
+# Beside the kind nouns anaphora reads ("the company", "the province"; syntax.KIND_NOUNS), where they
+# say one type, but "plant" (a power plant, or a flower) and "department" (a ministry's, or France's).
+_KIND_OF: dict[str, EntityType] = {
+    **{n: next(iter(kinds)) for n, kinds in KIND_NOUNS.items() if len(kinds) == 1 and n not in ("plant", "department")},
+    **{noun: kind for kind, nouns in _KINDS.items() for noun in nouns.split()},
+}
 # Kinds of place that name the place after "of": "the province of Ankara", "the town of Hol".
 _PLACE_OF = {n for n, k in _KIND_OF.items() if k in (_L, _C)} - {"capital", "castle", "palace", "church"}
 
@@ -138,27 +140,33 @@ def _head_of(desc: str) -> str | None:
     return head
 
 
+# Characters read on either side of a name: the few words a description takes. A bounded window keeps
+# the work per name constant, however long the "sentence" (a list, a table, a page without full stops).
+_BEFORE_WINDOW = 80
+_AFTER_WINDOW = 240
+
+
+def _before(text: str, sentence: Sentence, m: Mention) -> str:
+    low = max(sentence.start, m.start - _BEFORE_WINDOW)
+    if low > sentence.start:
+        low = text.find(" ", low, m.start) + 1 or m.start  # from a word's start, not from inside one
+    return text[low : m.start]
+
+
 def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
-    before, after = text[sentence.start : m.start], text[m.end : sentence.end]
-    match = _COPULA.match(after)
-    if match and _LEAD.match(before):
-        head = _head_of(match.group("desc"))
-        if head and kind_of_noun(head):
-            return kind_of_noun(head)
-    match = _APPOSITION.match(after)
-    if match:
-        head = _head_of(match.group("desc"))
-        if head and kind_of_noun(head):
-            return kind_of_noun(head)
+    after = text[m.end : min(sentence.end, m.end + _AFTER_WINDOW)]
+    opening = m.start - sentence.start <= len(" The ") and _LEAD.match(text[sentence.start : m.start])
+    for pattern in (_COPULA, _APPOSITION) if opening else (_APPOSITION,):
+        found = pattern.match(after)
+        kind = kind_of_noun(_head_of(found.group("desc")) or "") if found else None
+        if kind is not None:
+            return kind
+    before = _before(text, sentence, m)
     match = _BEFORE_OF.search(before)
-    if match and match.group("noun") in _PLACE_OF:
-        return _L
-    if _WHERE.search(before):
+    if (match and match.group("noun") in _PLACE_OF) or _WHERE.search(before):
         return _L
     match = _BEFORE.search(before)
-    if match:
-        return kind_of_noun(match.group("noun"))
-    return None
+    return kind_of_noun(match.group("noun")) if match else None
 
 
 _LIST_GAP = re.compile(r"^(?:,\s*|,?\s+(?:and|or)\s+)$")
@@ -180,7 +188,7 @@ def _by_neighbours(text: str, order: list[tuple[Mention, Entity]], i: int) -> En
             nxt.sentence == m.sentence
             and _PLACE_AFTER.match(text[m.end : nxt.start])
             and _sure(after)
-            and after.type in _PLACES
+            and after.type in PLACES
             and text[nxt.end : nxt.end + 1] not in ("'", "’")
         ):
             return _L
@@ -191,11 +199,8 @@ def _by_neighbours(text: str, order: list[tuple[Mention, Entity]], i: int) -> En
             gap = text[other.end : m.start] if j < i else text[m.end : other.start]
             if _LIST_GAP.match(gap) and _sure(order[j][1]):
                 mates.append(order[j][1])
-    kinds = {_L if e.type in _PLACES else e.type for e in mates}
+    kinds = {_L if e.type in PLACES else e.type for e in mates}
     return kinds.pop() if len(mates) == 2 and len(kinds) == 1 else None
-
-
-_PLACES = (_L, _C)
 
 
 # Words that make a name a body's even when it opens with a given name ("Walt Disney Pictures").
@@ -237,7 +242,7 @@ def _exemplified(text: str, sentences: list[Sentence], order: list[tuple[Mention
     out: dict[int, EntityType] = {}
     for i, (m, _) in enumerate(order):
         sentence = sentences[m.sentence]
-        found = _EXAMPLES.search(text, sentence.start, m.start)
+        found = _EXAMPLES.search(text, max(sentence.start, m.start - _BEFORE_WINDOW), m.start)
         if found is None or found.end() != m.start:
             continue
         noun = found.group("noun").lower()

@@ -446,12 +446,16 @@ _HOST_GAP = re.compile(r"\s+to\s+(?:the\s+)?$")
 
 
 def _visited(text, sent, visit, items, entities):
-    """ "Lee Jae-myung's visit to Türkiye": the visitor is tied to where the visit went."""
+    """ "Lee Jae-myung's visit to Türkiye": the visitor is tied to where the visit went. The two names
+    stand just before and after the visit's words (mentions._visits found them there), so only the
+    few characters between are read."""
     visitor = next(
-        (k for m, k in items if m.end <= visit.start and _VISITOR_GAP.match(text[m.end : visit.start])), None
+        (k for m, k in items if 0 <= visit.start - m.end <= 4 and _VISITOR_GAP.match(text, m.end, visit.start)), None
     )
-    host = next((k for m, k in items if m.start >= visit.end and _HOST_GAP.match(text[visit.end : m.start])), None)
-    if visitor and host and entities[visitor].type is EntityType.Person and entities[host].type in _HOSTS:
+    host = next(
+        (k for m, k in items if 0 <= m.start - visit.end <= 9 and _HOST_GAP.match(text, visit.end, m.start)), None
+    )
+    if visitor and host and entities[visitor].type is EntityType.Person and entities[host].type in _VISITED:
         yield Tie.model_construct(
             subject=visitor,
             predicate=Relation.tiedTo,
@@ -460,7 +464,7 @@ def _visited(text, sent, visit, items, entities):
         )
 
 
-_HOSTS = {EntityType.Country, EntityType.Place}
+_VISITED = {EntityType.Country, EntityType.Place}
 _POINTING = re.compile(r"\s*(?:This|That)\s")
 _TELLERS = {EntityType.Person, EntityType.GovernmentBody, EntityType.Country, EntityType.Firm}
 

@@ -21,6 +21,7 @@ from graph.extract.gazetteer import gazetteer_key
 from graph.extract.heads import HEAD_WORDS
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
+from graph.extract.syntax import PLACES
 from graph.model import Entity, Span
 from graph.names import match_key, strip_format
 from graph.vocab import EntityType
@@ -226,14 +227,11 @@ def _general_forms(mentions: list[Mention], keys: list[str]) -> None:
             m.entry = None  # the gazetteer's reading of the general form is not this text's
 
 
-_PLACES = (EntityType.Place, EntityType.Country)
-
-
 def _place_in_a_name(short: Mention, long: Mention) -> bool:
     """ "Craiova" read as a place is the city, not a short form of the club "FC U Craiova" (nor
     "Lakefield" of "Lakefield College School"): names of bodies often carry their town's name. A
     surname the recogniser took for a place ("Parton" after "Dolly Parton") is still the person's."""
-    return short.method in ("ner:GPE", "ner:LOC") and long.type not in (*_PLACES, EntityType.Person)
+    return short.method in ("ner:GPE", "ner:LOC") and long.type not in (*PLACES, EntityType.Person)
 
 
 class _FullNames:

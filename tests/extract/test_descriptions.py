@@ -6,24 +6,12 @@ from __future__ import annotations
 import pytest
 
 from graph.extract.descriptions import kind_of_noun
-from graph.ingest.run import default_extractor
-from graph.model import Document, DocumentMeta
-from graph.read.files import mask_markup
 from graph.vocab import EntityType
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return default_extractor()
-
-
-def doc(text: str) -> Document:
-    meta = DocumentMeta(file_name="d.txt", path="d.txt", sha256="0", media_type="text/plain", characters=len(text))
-    return Document(meta=meta, text=text, masked=mask_markup(text))
+from tests.helpers import text_document
 
 
 def types(extractor, text: str) -> dict[str, EntityType]:
-    return {e.label: e.type for e in extractor.extract(doc(text)).entities.values()}
+    return {e.label: e.type for e in extractor.extract(text_document(text)).entities.values()}
 
 
 @pytest.mark.parametrize(

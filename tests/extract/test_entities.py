@@ -10,22 +10,11 @@ import pytest
 from graph.extract.mentions import Rejection, find_mentions, ner_rejections
 from graph.extract.ner import ner_model_name, recognise
 from graph.extract.sentences import split_sentences
-from graph.ingest.run import default_extractor
-from graph.model import Document, DocumentMeta, Extraction
-from graph.read.files import mask_markup
+from graph.model import Extraction
 from graph.vocab import EntityType
+from tests.helpers import text_document
 
 pytestmark = pytest.mark.skipif(ner_model_name() is None, reason="needs spaCy's small English model")
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return default_extractor()
-
-
-def doc(text: str) -> Document:
-    meta = DocumentMeta(file_name="t.txt", path="t.txt", sha256="0" * 64, media_type="text/plain", characters=len(text))
-    return Document(meta=meta, text=text, masked=mask_markup(text))
 
 
 def found(x: Extraction) -> dict[str, EntityType]:
@@ -33,7 +22,9 @@ def found(x: Extraction) -> dict[str, EntityType]:
 
 
 def test_an_organisation_without_a_firm_word_is_an_organization(extractor):
-    x = extractor.extract(doc("Reporters from the BBC spoke to volunteers of Greenpeace outside the harbour in Oslo."))
+    x = extractor.extract(
+        text_document("Reporters from the BBC spoke to volunteers of Greenpeace outside the harbour in Oslo.")
+    )
     names = found(x)
     assert names.get("BBC") is EntityType.Organization and names.get("Greenpeace") is EntityType.Organization, names
 
@@ -75,7 +66,7 @@ def test_every_name_ner_finds_is_kept_or_rejected_by_a_counted_rule(extractor):
     ],
 )
 def test_the_longest_name_wins_over_a_known_name_inside_it(extractor, sentence, name, kind, not_there):
-    names = found(extractor.extract(doc(sentence)))
+    names = found(extractor.extract(text_document(sentence)))
     assert names.get(name) is kind and not_there not in names, names
 
 
@@ -88,36 +79,44 @@ def test_the_longest_name_wins_over_a_known_name_inside_it(extractor, sentence, 
     ],
 )
 def test_person_names_keep_initials_and_particles(extractor, sentence, person):
-    names = found(extractor.extract(doc(sentence)))
+    names = found(extractor.extract(text_document(sentence)))
     assert names.get(person) is EntityType.Person, names
 
 
 def test_a_person_named_by_one_word_is_kept(extractor):
-    names = found(extractor.extract(doc("Long before Garibaldi marched north, the valley was quiet.")))
+    names = found(extractor.extract(text_document("Long before Garibaldi marched north, the valley was quiet.")))
     assert names.get("Garibaldi") is EntityType.Person, names
 
 
 def test_a_surname_alone_later_refers_to_the_person(extractor):
     x = extractor.extract(
-        doc("Margit Solheim opened the new ferry terminal on Monday. Solheim thanked the engineers who built it.")
+        text_document(
+            "Margit Solheim opened the new ferry terminal on Monday. Solheim thanked the engineers who built it."
+        )
     )
     people = [e for e in x.entities.values() if "Solheim" in e.label or "Solheim" in e.aliases]
     assert len(people) == 1 and people[0].type is EntityType.Person and people[0].label == "Margit Solheim", people
 
 
 def test_a_title_word_is_never_a_name(extractor):
-    names = found(extractor.extract(doc("In 2019 he joined a Premier League side from the north of England.")))
+    names = found(
+        extractor.extract(text_document("In 2019 he joined a Premier League side from the north of England."))
+    )
     assert "League" not in names and names.get("Premier League") is EntityType.Organization, names
 
 
 def test_editions_of_an_event_in_different_years_stay_apart(extractor):
-    x = extractor.extract(doc("She raced at the 1992 Winter Olympics and won a medal at the 1994 Winter Olympics."))
+    x = extractor.extract(
+        text_document("She raced at the 1992 Winter Olympics and won a medal at the 1994 Winter Olympics.")
+    )
     events = sorted(e.label for e in x.entities.values() if e.type is EntityType.Event)
     assert events == ["1992 Winter Olympics", "1994 Winter Olympics"], events
 
 
 def test_a_body_whose_name_joins_its_fields_with_and_stays_whole(extractor):
-    names = found(extractor.extract(doc("The U.S. Securities and Exchange Commission fined the broker last year.")))
+    names = found(
+        extractor.extract(text_document("The U.S. Securities and Exchange Commission fined the broker last year."))
+    )
     assert names.get("U.S. Securities and Exchange Commission") is EntityType.GovernmentBody, names
 
 
@@ -131,7 +130,7 @@ def test_organizations_have_their_own_listing_command(cli, tmp_path):
 
 def test_acronyms_of_common_phrases_and_trade_terms_are_no_organizations(extractor):
     x = extractor.extract(
-        doc(
+        text_document(
             "Korean shipyards compete for LNG carrier orders. "
             "Both countries track foreign direct investment (FDI) closely, and FDI rose in 2024."
         )
@@ -140,6 +139,6 @@ def test_acronyms_of_common_phrases_and_trade_terms_are_no_organizations(extract
 
 
 def test_a_name_in_brackets_after_a_name_of_its_kind_is_another_name_of_it(extractor):
-    x = extractor.extract(doc("The painter grew up in Kristiania (now Oslo) before moving to Bergen."))
+    x = extractor.extract(text_document("The painter grew up in Kristiania (now Oslo) before moving to Bergen."))
     oslo = [e for e in x.entities.values() if e.label == "Oslo"]
     assert len(oslo) == 1 and "Kristiania" in oslo[0].aliases, found(x)

@@ -8,9 +8,8 @@ import pytest
 from graph.extract.gazetteer import Entry, Gazetteer
 from graph.extract.pipeline import Extractor
 from graph.extract.sentences import split_sentences
-from graph.model import Document, DocumentMeta
-from graph.read.files import mask_markup
 from graph.vocab import EntityType, Relation
+from tests.helpers import text_document
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +26,6 @@ def extractor() -> Extractor:
         Entry("NATO", EntityType.InternationalOrganization, ["North Atlantic Treaty Organization"]),
     ]
     return Extractor(Gazetteer(entries))
-
-
-def doc(text: str) -> Document:
-    meta = DocumentMeta(file_name="t.txt", path="t.txt", sha256="0" * 64, media_type="text/plain", characters=len(text))
-    return Document(meta=meta, text=text, masked=mask_markup(text))
 
 
 def labels(extraction) -> dict[str, EntityType]:
@@ -52,7 +46,7 @@ def test_sentences_keep_abbreviations_and_offsets():
 
 
 def test_gazetteer_aliases_and_demonyms_resolve_to_one_country(extractor):
-    x = extractor.extract(doc("Turkey and the Republic of Türkiye are one. Turkish firms agree."))
+    x = extractor.extract(text_document("Turkey and the Republic of Türkiye are one. Turkish firms agree."))
     countries = [e for e in x.entities.values() if e.type is EntityType.Country]
     assert len(countries) == 1 and countries[0].label == "Türkiye"
     # The demonym the document used is a name to find the country by, never its label.
@@ -61,7 +55,7 @@ def test_gazetteer_aliases_and_demonyms_resolve_to_one_country(extractor):
 
 def test_names_are_typed_by_their_heads(extractor):
     x = extractor.extract(
-        doc(
+        text_document(
             "The Sinop Nuclear Power Plant, the Ministry of National Defense, Otokar Automotive Inc., "
             "Seoul National University and the 2025 Ankara Summit were discussed. The K9 howitzer and the FA-50 fly."
         )
@@ -77,7 +71,7 @@ def test_names_are_typed_by_their_heads(extractor):
 
 def test_acronym_defined_in_text_is_an_alias_of_its_long_form(extractor):
     x = extractor.extract(
-        doc("Korea Hydro & Nuclear Power Corporation (KHNP) will run the plant. Later, KHNP hired engineers.")
+        text_document("Korea Hydro & Nuclear Power Corporation (KHNP) will run the plant. Later, KHNP hired engineers.")
     )
     firms = [e for e in x.entities.values() if e.type is EntityType.Firm]
     assert len(firms) == 1
@@ -85,26 +79,26 @@ def test_acronym_defined_in_text_is_an_alias_of_its_long_form(extractor):
 
 
 def test_title_before_a_name_gives_a_person_who_leads_the_country(extractor):
-    x = extractor.extract(doc("Turkish President Recep Tayyip Erdoğan met reporters in Ankara."))
+    x = extractor.extract(text_document("Turkish President Recep Tayyip Erdoğan met reporters in Ankara."))
     assert labels(x)["Recep Tayyip Erdoğan"] is EntityType.Person
     assert ("Recep Tayyip Erdoğan", Relation.leaderOf, "Türkiye") in ties(x)
 
 
 def test_surname_after_full_name_is_the_same_person(extractor):
-    x = extractor.extract(doc("President Andrzej Duda visited Seoul. Later, President Duda spoke to NATO."))
+    x = extractor.extract(text_document("President Andrzej Duda visited Seoul. Later, President Duda spoke to NATO."))
     people = [e for e in x.entities.values() if e.type is EntityType.Person]
     assert len(people) == 1 and people[0].label == "Andrzej Duda"
 
 
 def test_event_with_and_without_its_year_is_one_event(extractor):
-    x = extractor.extract(doc("The 2025 Ankara Summit opened. The Ankara Summit held on May 3 was long."))
+    x = extractor.extract(text_document("The 2025 Ankara Summit opened. The Ankara Summit held on May 3 was long."))
     events = [e for e in x.entities.values() if e.type is EntityType.Event]
     assert [e.label for e in events] == ["2025 Ankara Summit"]
 
 
 def test_coordination_ties_every_pair(extractor):
     x = extractor.extract(
-        doc(
+        text_document(
             "Alpha Construction Inc., Beta Engineering Co. and Gamma Holding participated in the Kanal Bridge "
             "and the Delta Tunnel."
         )
@@ -117,7 +111,7 @@ def test_coordination_ties_every_pair(extractor):
 
 def test_cue_words_choose_the_relation(extractor):
     x = extractor.extract(
-        doc(
+        text_document(
             "Hyundai Rotem signed the K2 Framework Agreement with Poland. "
             "The Warsaw Summit was held in Ankara. "
             "Poland is a member of NATO."
@@ -130,21 +124,21 @@ def test_cue_words_choose_the_relation(extractor):
 
 
 def test_contrast_clause_does_not_tie_its_two_sides(extractor):
-    x = extractor.extract(doc("While Egypt faced drought, Poland bought tanks from South Korea."))
+    x = extractor.extract(text_document("While Egypt faced drought, Poland bought tanks from South Korea."))
     got = ties(x)
     assert not any("Egypt" in (s, o) for s, _, o in got)
     assert any({s, o} == {"Poland", "South Korea"} for s, _, o in got)
 
 
 def test_country_named_inside_a_name_is_an_inferred_tie(extractor):
-    x = extractor.extract(doc("The Korea-Türkiye Free Trade Agreement entered into force in 2013."))
+    x = extractor.extract(text_document("The Korea-Türkiye Free Trade Agreement entered into force in 2013."))
     tie = next(t for t in x.ties if t.predicate is Relation.partyTo)
     assert tie.evidence.inferred and "named in" in tie.evidence.reason
 
 
 def test_evidence_offsets_slice_the_text_exactly(extractor):
     text = "İstanbul hosted talks.\n\nİİİ Hyundai Rotem and the Turkish side signed the Altay Agreement in Ankara."
-    x = extractor.extract(doc(text))
+    x = extractor.extract(text_document(text))
     assert x.ties
     for t in x.ties:
         assert text[t.evidence.start : t.evidence.end] == t.evidence.sentence
@@ -155,19 +149,21 @@ def test_evidence_offsets_slice_the_text_exactly(extractor):
 
 def test_extraction_is_deterministic(extractor):
     text = "Hyundai Rotem and Otokar Automotive Inc. built the Altay tank for Turkey in Ankara."
-    first, second = extractor.extract(doc(text)), extractor.extract(doc(text))
+    first, second = extractor.extract(text_document(text)), extractor.extract(text_document(text))
     assert first.model_dump() == second.model_dump()
 
 
 def test_gazetteer_and_rules_work_without_statistical_ner():
     g = Gazetteer([Entry("Hyundai Rotem", EntityType.Firm, [], None, None)])
-    x = Extractor(g, use_ner=False).extract(doc("Hyundai Rotem builds the Sinop Nuclear Power Plant."))
+    x = Extractor(g, use_ner=False).extract(text_document("Hyundai Rotem builds the Sinop Nuclear Power Plant."))
     assert labels(x) == {"Hyundai Rotem": EntityType.Firm, "Sinop Nuclear Power Plant": EntityType.Project}
 
 
 def test_definite_descriptions_refer_back_to_the_entity_they_name(extractor):
     x = extractor.extract(
-        doc("Hyundai Rotem won the tender for the Delta Bridge. The Korean builder said the bridge will open in 2027.")
+        text_document(
+            "Hyundai Rotem won the tender for the Delta Bridge. The Korean builder said the bridge will open in 2027."
+        )
     )
     name = {k: e.label for k, e in x.entities.items()}
     said = [t for t in x.ties if "said the bridge" in t.evidence.sentence]
@@ -182,7 +178,7 @@ def test_definite_descriptions_refer_back_to_the_entity_they_name(extractor):
     ],
 )
 def test_a_plural_noun_opening_the_sentence_is_not_part_of_the_firm_it_is_about(extractor, sentence, firm):
-    found = labels(extractor.extract(doc(sentence)))
+    found = labels(extractor.extract(text_document(sentence)))
     assert found.get(firm) is EntityType.Firm, found
     assert not any(label.endswith(" of " + firm) for label in found), found
 
@@ -214,7 +210,7 @@ def test_a_plural_noun_opening_the_sentence_is_not_part_of_the_firm_it_is_about(
     ],
 )
 def test_a_body_named_with_its_remit_keeps_every_word_of_it(extractor, sentence, body, kind):
-    found = labels(extractor.extract(doc(sentence)))
+    found = labels(extractor.extract(text_document(sentence)))
     assert found.get(body) is kind, found
 
 
@@ -230,7 +226,7 @@ def test_a_body_named_with_its_remit_keeps_every_word_of_it(extractor, sentence,
     ],
 )
 def test_and_after_a_remit_starts_a_new_name_when_one_follows(extractor, sentence, names):
-    found = labels(extractor.extract(doc(sentence)))
+    found = labels(extractor.extract(text_document(sentence)))
     assert names <= set(found), found
 
 
@@ -308,14 +304,16 @@ def test_ner_skips_a_titled_person_only_where_the_name_plainly_ends(extractor, s
     ],
 )
 def test_a_named_persons_visit_to_a_named_place_is_an_event_tied_to_both(extractor, text, person, event, place):
-    x = extractor.extract(doc(text))
+    x = extractor.extract(text_document(text))
     assert labels(x).get(person) is EntityType.Person and labels(x).get(event) is EntityType.Event, labels(x)
     tied = {frozenset((a, b)) for a, _, b in ties(x)}
     assert {frozenset((person, event)), frozenset((event, place))} <= tied, tied
 
 
 def test_the_visit_later_in_the_document_is_the_visit_named_before(extractor):
-    x = extractor.extract(doc("President Anna Kovacs' visit to Poland began on Monday. The visit ended in Ankara."))
+    x = extractor.extract(
+        text_document("President Anna Kovacs' visit to Poland began on Monday. The visit ended in Ankara.")
+    )
     events = [e for e in x.entities.values() if e.type is EntityType.Event]
     assert [e.label for e in events] == ["Anna Kovacs' visit to Poland"]
     assert any("The visit ended" in t.evidence.sentence for t in x.ties if events[0].key in (t.subject, t.object))
@@ -327,7 +325,7 @@ def test_a_known_place_opening_a_titled_name_is_a_given_name():
         Entry("Ankara", EntityType.Place, [], None, "Türkiye"),
     ]
     x = Extractor(Gazetteer(places)).extract(
-        doc("Prime Minister Sofia Santoso said Ankara would host the talks. Sofia welcomed the news.")
+        text_document("Prime Minister Sofia Santoso said Ankara would host the talks. Sofia welcomed the news.")
     )
     found = labels(x)
     assert found.get("Sofia Santoso") is EntityType.Person and found.get("Sofia") is EntityType.Place, found
@@ -335,7 +333,7 @@ def test_a_known_place_opening_a_titled_name_is_a_given_name():
 
 def test_a_titled_name_skipped_by_ner_keeps_every_word(extractor):
     text = "Trade Minister Seo-yeon Kavelor said the plant would open in Ankara."
-    people = [e.label for e in extractor.extract(doc(text)).entities.values() if e.type is EntityType.Person]
+    people = [e.label for e in extractor.extract(text_document(text)).entities.values() if e.type is EntityType.Person]
     assert people == ["Seo-yeon Kavelor"]
 
 

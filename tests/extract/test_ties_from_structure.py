@@ -8,28 +8,16 @@ from __future__ import annotations
 import pytest
 
 from graph.extract.syntax import parser_available
-from graph.ingest.run import default_extractor
-from graph.model import Document, DocumentMeta
 from graph.query.lookups import entities, show
-from graph.read.files import mask_markup
 from graph.store import open_store
 from graph.vocab import Relation
+from tests.helpers import text_document
 
 pytestmark = pytest.mark.skipif(not parser_available(), reason="no spaCy English model with a parser is installed")
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    return default_extractor()
-
-
-def doc(text: str) -> Document:
-    meta = DocumentMeta(file_name="t.txt", path="t.txt", sha256="0" * 64, media_type="text/plain", characters=len(text))
-    return Document(meta=meta, text=text, masked=mask_markup(text))
-
-
 def ties(extractor, text: str) -> set[tuple[str, Relation, str]]:
-    x = extractor.extract(doc(text))
+    x = extractor.extract(text_document(text))
     name = {k: e.label for k, e in x.entities.items()}
     return {(name[t.subject], t.predicate, name[t.object]) for t in x.ties}
 
@@ -117,7 +105,7 @@ def test_two_names_with_no_grammatical_path_are_only_co_mentioned(extractor):
 
 def test_a_pronoun_subject_ties_the_entity_it_stands_for_with_both_sentences_as_evidence(extractor):
     text = "Tarvik Motors is a Norwegian carmaker. It opened a plant in Bergen."
-    x = extractor.extract(doc(text))
+    x = extractor.extract(text_document(text))
     name = {k: e.label for k, e in x.entities.items()}
     found = [t for t in x.ties if {name[t.subject], name[t.object]} == {"Tarvik Motors", "Bergen"}]
     assert found and found[0].predicate is not Relation.coMentioned
