@@ -33,8 +33,8 @@ from graph.store import StoreNotice, open_store, redact
 
 
 class _StoreAnywhere(TyperGroup):
-    """Takes ``--store PATH`` after the command name too (``ties ingest x --store y``), as users
-    expect of a global option, by moving it in front of the command before parsing."""
+    """Takes ``--store PATH`` and ``--raw`` after the command name too (``ties ingest x --store y``),
+    as users expect of a global option, by moving them in front of the command before parsing."""
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:  # ctx: the vendored click's Context
         return super().parse_args(ctx, _store_first(args))
@@ -53,7 +53,9 @@ def _store_first(args: list[str]) -> list[str]:
             front += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith("--store=") and rest:
+        if arg == "--raw" and rest:
+            front.append(arg)
+        elif arg.startswith("--store=") and rest:
             front.append(arg)
         else:
             rest.append(arg)
@@ -89,6 +91,7 @@ class DetailFormat(str, Enum):
 
 class _Settings:
     store: str = str(DEFAULT_STORE)
+    raw: bool = False
 
 
 settings = _Settings()
@@ -113,12 +116,21 @@ def _options(
             "from TIES_USER and TIES_PASSWORD, or the INI file TIES_CONFIG names.",
         ),
     ] = str(DEFAULT_STORE),
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="Read the extraction alone, without the analyst's decisions (`ties curate`); read-only, "
+            "held in memory.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version of ties and exit."),
     ] = False,
 ) -> None:
     settings.store = store
+    settings.raw = raw
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -179,10 +191,18 @@ def one_line_errors(code: int = 1):
             raise fail(str(exc), code) from None
 
 
+def _refuse_raw() -> None:
+    if settings.raw:
+        raise fail("--raw is for reading: ingests and decisions change the curated store; leave --raw out", 2)
+
+
 @contextmanager
 def opened(write: bool = False, wait: float = 0.0):
-    """The store; any library error, opening it or in the body, becomes one line on stderr."""
-    with one_line_errors(), open_graph(settings.store, write=write, wait=wait) as g:
+    """The store (the raw view with --raw); any library error, opening it or in the body, becomes one
+    line on stderr."""
+    if write:
+        _refuse_raw()
+    with one_line_errors(), open_graph(settings.store, write=write, wait=wait, raw=settings.raw) as g:
         yield g
 
 
@@ -356,6 +376,14 @@ def _print_detail(d: EntityDetail, fmt: DetailFormat) -> None:
     if d.wikidata:
         out.print(_data(f"wikidata: {d.wikidata}"))
     out.print(_data("sources: " + ", ".join(f"{s.name}" + (f" ({s.title})" if s.title else "") for s in d.sources)))
+    for decision in d.decisions:
+        why = f": {decision.reason}" if decision.reason else ""
+        out.print(
+            _data(
+                f"curated: decision {decision.number}, {decision.summary} (by {decision.by}, {decision.at}{why}) "
+                f"{decision.id}"
+            )
+        )
     current = None
     for r in d.relations:
         heading = r.relation if r.direction == "out" else f"{r.relation} (inverse)"
@@ -365,7 +393,8 @@ def _print_detail(d: EntityDetail, fmt: DetailFormat) -> None:
         out.print(_data(f"  {r.other.label} ({r.other.type.value})"))
         for ev in r.evidence:
             sentence = " ".join(ev.sentence.split())
-            out.print(_data(f"    {ev.source} [{ev.start}:{ev.end}] {ev.method}: {sentence}"))
+            confirmed = f" (confirmed by decision {ev.confirmed_by.rsplit('/', 1)[-1]})" if ev.confirmed_by else ""
+            out.print(_data(f"    {ev.source} [{ev.start}:{ev.end}] {ev.method}{confirmed}: {sentence}"))
 
 
 @app.command()
@@ -447,18 +476,32 @@ def facts(
     if format is Format.csv:
         columns = ["measure", "value", "unit", "time", "status", "qualifier", "subjects", "source", "sentence"]
         _csv(
-            [*columns, "disagrees_with"],
+            [*columns, "disagrees_with", "preferred_by", "id"],
             (
                 [f.measure, f.value, f.unit, f.time, f.status, f.qualifier, "; ".join(f.subjects), f.source.name]
                 + [f.sentence, "; ".join(f"{c.source} ({c.value:g})" for c in f.conflicts_with)]
+                + [f.preferred_by, f.id]
                 for f in items
             ),
         )
         return
-    table = Table("measure", "value", "unit", "time", "status", "about", "source", "disagrees with")
+    table = Table("measure", "value", "unit", "time", "status", "about", "source", "disagrees with", "id")
     for f in items:
         others = ", ".join(f"{c.source} ({c.value:,.0f})" for c in f.conflicts_with)
-        row = (f.measure, f"{f.value:,.0f}", f.unit, f.time, f.status, ", ".join(f.subjects), f.source.name, others)
+        if f.preferred_by:
+            others = f"PREFERRED (decision {f.preferred_by.rsplit('/', 1)[-1]})" + (f" over {others}" if others else "")
+        fid = f.id.rsplit("#", 1)[-1]
+        row = (
+            f.measure,
+            f"{f.value:,.0f}",
+            f.unit,
+            f.time,
+            f.status,
+            ", ".join(f.subjects),
+            f.source.name,
+            others,
+            fid,
+        )
         table.add_row(*map(_data, row))
     out.print(table)
 
@@ -602,6 +645,7 @@ def remove(
 ) -> None:
     """Remove one document and every fact only it asserted."""
     # Not open_graph: a path with no store is an error here, where a writer would make a new store.
+    _refuse_raw()
     with one_line_errors(), TiesGraph(open_store(settings.store, write=True, create=False)) as g:
         removed = g.remove(name)
     out.print(_data(f"removed {removed}"))
@@ -612,6 +656,7 @@ def upgrade() -> None:
     """Bring a store written by an earlier ties to this version's format (its documents stay)."""
     from graph.ingest.upgrade import upgrade as upgrade_store
 
+    _refuse_raw()
     with one_line_errors(), open_store(settings.store, write=True, create=False) as store:
         count = upgrade_store(store)
     if count is None:
@@ -625,7 +670,7 @@ def validate() -> None:
     """Check the store against the SHACL shapes in ontology.ttl, and every evidence span
     against its document's text. Exit 0 conforms, 1 does not, 2 could not run."""
     # Any library error here means the check could not run (no store, broken ontology, pySHACL failure).
-    with one_line_errors(code=2), open_graph(settings.store, write=False) as g:
+    with one_line_errors(code=2), open_graph(settings.store, write=False, raw=settings.raw) as g:
         report = g.validate()
     if report.conforms:
         out.print("conforms", highlight=False)
@@ -678,17 +723,37 @@ def export(
 @app.command()
 def evaluate(
     gold: Annotated[
-        Path, typer.Argument(exists=True, file_okay=False, help="Folder with entities.jsonl and questions.jsonl.")
-    ],
+        Path | None,
+        typer.Argument(exists=True, file_okay=False, help="Folder with entities.jsonl and questions.jsonl."),
+    ] = None,
     documents: Annotated[
         Path | None, typer.Option(exists=True, help="The documents (default: the GOLD folder).")
     ] = None,
+    decisions: Annotated[
+        bool,
+        typer.Option(
+            "--decisions",
+            help="Instead: measure the store's extraction against the analyst's decisions (precision over the "
+            "ties confirmed or rejected, duplicates by the merges).",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option(help="List every miss, extra and imperfect answer.")] = False,
     format: Annotated[DetailFormat, typer.Option("--format", help="Output format.")] = DetailFormat.table,
 ) -> None:
-    """Measure extraction against your own gold annotations, in a temporary store."""
+    """Measure extraction against your own gold annotations, in a temporary store; or, with
+    --decisions, the store's extraction against the analyst's decisions."""
     from graph import evaluate as run_evaluation
 
+    if decisions:
+        with opened() as g:
+            score = g.curate.score()
+        if format is DetailFormat.table:
+            out.print(_data(score.summary()))
+        else:
+            _print_json([score], format)
+        return
+    if gold is None:
+        raise typer.BadParameter("give a GOLD folder, or --decisions to measure against the analyst's decisions")
     with one_line_errors():
         result = run_evaluation(gold, documents)
     if format is DetailFormat.json:
@@ -790,10 +855,216 @@ def serve(
         idle_timeout=idle_timeout,
         allow_service=allow_service,
     )
+    if settings.raw and allow_update:
+        raise typer.BadParameter("the raw view is read-only; leave --raw or --allow-update out", param_hint="--raw")
     try:
-        run_server(settings.store, host=host, port=port, allow_update=allow_update, cors=cors, limits=limits)
+        # --raw: the view is computed once and held in memory; queries run in this process.
+        where = open_graph(settings.store, raw=True).store if settings.raw else settings.store
+        run_server(where, host=host, port=port, allow_update=allow_update, cors=cors, limits=limits)
     except TiesError as exc:
         raise fail(str(exc)) from None
+
+
+# --- curate ----------------------------------------------------------------------------
+
+curate_app = typer.Typer(
+    help="The analyst's decisions: merge, split, alias, rename, retype, reject, confirm, assert, prefer. "
+    "Each is stored with who, when and why, applies to every document now and at every later ingest, "
+    "and can be listed, undone, exported and imported. Every command shows the curated graph; --raw "
+    "shows extraction alone.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(curate_app, name="curate")
+
+By = Annotated[str | None, typer.Option("--by", help="Who decides (default: your login name).")]
+Reason = Annotated[str | None, typer.Option("--reason", help="Why, in a few words; kept with the decision.")]
+EntityArg = Annotated[str, typer.Argument(help="An entity: a name, alias or IRI, as in `ties show`.")]
+
+
+class DecisionsFormat(str, Enum):
+    jsonl = "jsonl"
+    trig = "trig"
+
+
+def _decided(make) -> None:
+    """Make one decision on the store opened for writing, and say what it changed."""
+    with opened(write=True) as g:
+        decision, changed = make(g.curate)
+    noun = "document" if changed == 1 else "documents"
+    out.print(_data(f"decision {decision.number}: {decision.describe()} ({changed} {noun} curated)"))
+
+
+@curate_app.command()
+def merge(a: EntityArg, b: EntityArg, by: By = None, reason: Reason = None) -> None:
+    """B becomes A: B's names are A's aliases in every document, and in every later ingest."""
+    _decided(lambda c: c.merge(a, b, by=by, reason=reason))
+
+
+@curate_app.command()
+def split(
+    a: EntityArg,
+    name: Annotated[
+        str, typer.Argument(help="One of A's names: the documents that use it get an entity of their own.")
+    ],
+    by: By = None,
+    reason: Reason = None,
+) -> None:
+    """Take the documents that call A by NAME apart: their entity is NAME, never merged with A again."""
+    _decided(lambda c: c.split(a, name, by=by, reason=reason))
+
+
+@curate_app.command()
+def alias(
+    a: EntityArg,
+    name: Annotated[str, typer.Argument(help="Another name of A.")],
+    by: By = None,
+    reason: Reason = None,
+) -> None:
+    """NAME is a name of A: lookups find A by it, and an entity extracted under it is A."""
+    _decided(lambda c: c.alias(a, name, by=by, reason=reason))
+
+
+@curate_app.command()
+def rename(
+    a: EntityArg,
+    label: Annotated[str, typer.Argument(help="A's new label; the old one stays an alias.")],
+    by: By = None,
+    reason: Reason = None,
+) -> None:
+    """Give A another label."""
+    _decided(lambda c: c.rename(a, label, by=by, reason=reason))
+
+
+@curate_app.command()
+def retype(
+    a: EntityArg,
+    kind: Annotated[EntityType, typer.Argument(metavar="TYPE", help="The type A is.")],
+    by: By = None,
+    reason: Reason = None,
+) -> None:
+    """A is of another type."""
+    _decided(lambda c: c.retype(a, kind, by=by, reason=reason))
+
+
+RelationArg = Annotated[
+    Relation,
+    typer.Argument(metavar="RELATION", help="The kind of tie, as `ties show` names it (partyTo, supplies, ...)."),
+]
+
+
+@curate_app.command()
+def reject(a: EntityArg, relation: RelationArg, b: EntityArg, by: By = None, reason: Reason = None) -> None:
+    """The tie is wrong: it leaves lookups, the network, exports and SPARQL (--raw keeps it)."""
+    _decided(lambda c: c.reject(a, relation, b, by=by, reason=reason))
+
+
+@curate_app.command()
+def confirm(a: EntityArg, relation: RelationArg, b: EntityArg, by: By = None, reason: Reason = None) -> None:
+    """The tie is right: `show` marks its evidence confirmed."""
+    _decided(lambda c: c.confirm(a, relation, b, by=by, reason=reason))
+
+
+@curate_app.command("assert")
+def assert_(
+    a: EntityArg,
+    relation: RelationArg,
+    b: EntityArg,
+    source: Annotated[
+        str,
+        typer.Option(
+            help="What says so: a document in the store (path, file name or hash, as `ties documents` lists "
+            "them) or a URL."
+        ),
+    ],
+    quote: Annotated[
+        str | None, typer.Option(help="The words that say so; with a document as --source, they must be in it.")
+    ] = None,
+    by: By = None,
+    reason: Reason = None,
+) -> None:
+    """A tie the documents do not state, with its citation."""
+    _decided(lambda c: c.assert_tie(a, relation, b, source=source, quote=quote, by=by, reason=reason))
+
+
+@curate_app.command()
+def prefer(
+    fact: Annotated[str, typer.Argument(help="The figure's id, as the id column of `ties facts` gives it.")],
+    by: By = None,
+    reason: Reason = None,
+) -> None:
+    """Of figures that disagree, FACT is the one to believe; the others stay, still flagged."""
+    _decided(lambda c: c.prefer(fact, by=by, reason=reason))
+
+
+@curate_app.command()
+def undo(
+    number: Annotated[int, typer.Argument(help="The decision's number, as `ties curate list` gives it.", min=1)],
+    by: By = None,
+) -> None:
+    """The decision no longer applies; its record stays, marked undone."""
+    with opened(write=True) as g:
+        decision, changed = g.curate.undo(number, by=by)
+    out.print(_data(f"undid decision {decision.number}: {decision.describe()} ({changed} documents curated)"))
+
+
+@curate_app.command("list")
+def list_decisions(
+    orphaned: Annotated[
+        bool, typer.Option("--orphaned", help="Only decisions whose subject is in no document any more.")
+    ] = False,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Every decision, in the order made: what, by whom, when, why, and whether it still applies."""
+    with opened() as g:
+        items = g.curate.list(orphaned=orphaned)
+    if _print_json(items, format):
+        return
+    columns = ["number", "status", "summary", "by", "at", "reason", "documents"]
+    if format is Format.csv:
+        _csv(columns, ([getattr(d, c) for c in columns] for d in items))
+        return
+    if not items:
+        err.print("no decisions" + (" are orphaned" if orphaned else " yet; `ties curate --help` lists them"))
+        return
+    table = Table(*columns)
+    for d in items:
+        table.add_row(*(_data(getattr(d, c)) for c in columns))
+    out.print(table)
+
+
+@curate_app.command("export")
+def export_decisions(
+    out_path: Annotated[Path, typer.Argument(metavar="FILE", help="The file to write, or - for standard output.")],
+    format: Annotated[
+        DecisionsFormat | None,
+        typer.Option("--format", help="jsonl or trig (default: from FILE's ending, else jsonl)."),
+    ] = None,
+) -> None:
+    """Write every decision to FILE, in a stable order (to keep in version control, or to import elsewhere)."""
+    fmt = format.value if format else ("trig" if out_path.suffix.lower() == ".trig" else "jsonl")
+    with opened() as g:
+        text = g.curate.export(fmt)
+    if str(out_path) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        out_path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"cannot write {out_path} ({exc.strerror}); choose another path") from None
+    out.print(_data(f"wrote {out_path}"))
+
+
+@curate_app.command("import")
+def import_decisions(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="A file `ties curate export` wrote (.jsonl or .trig).")
+    ],
+) -> None:
+    """Add the decisions in FILE to this store and apply them; decisions it has already are skipped."""
+    with opened(write=True) as g:
+        added, skipped = g.curate.import_file(file)
+    out.print(_data(f"imported {added} decisions" + (f", {skipped} already here" if skipped else "")))
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ pySHACL, the document parsers) are re-raised as one of these with
     │   ├── UnknownNameError     .suggestions: the closest names
     │   └── AmbiguousNameError   .candidates: every entity it could mean
     ├── DocumentNotFoundError    no document in the store has that name, path or hash
+    ├── DecisionError            a curation decision that cannot be made, undone or read
     ├── ExportError              an export could not be written
     ├── DataFileError            the gazetteer or ontology shipped with ties is broken
     ├── ValidationRunError       the SHACL check itself could not run
@@ -46,6 +47,7 @@ __all__ = [
     "UnknownNameError",
     "AmbiguousNameError",
     "DocumentNotFoundError",
+    "DecisionError",
     "ExportError",
     "DataFileError",
     "ValidationRunError",
@@ -125,6 +127,12 @@ class DocumentNotFoundError(TiesError):
         self.suggestions = suggestions
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"no document named {name!r} in the store{hint}; list them with `ties documents`")
+
+
+class DecisionError(TiesError):
+    """A decision refused (a merge of an entity with itself, a quote the cited document does not
+    hold, a tie that does not exist), an undo of no such decision, or a decisions file that cannot
+    be read; nothing was changed."""
 
 
 class ExportError(TiesError):

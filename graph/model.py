@@ -147,6 +147,7 @@ class StatedEvidence(BaseModel):
     method: str | None = None
     confidence: float | None = None
     reason: str | None = None  # why an inferred tie holds
+    confirmed_by: str | None = None  # the analyst's decision that confirmed the tie (graph.curate)
 
 
 class RelationView(BaseModel):
@@ -157,8 +158,48 @@ class RelationView(BaseModel):
     evidence: list[StatedEvidence]
 
 
+class DecisionView(BaseModel):
+    """A decision as `ties curate list` gives it. ``status``: active, undone, or orphaned (active,
+    but what it is about is in no document any more)."""
+
+    number: int
+    id: str
+    action: str
+    summary: str
+    by: str
+    at: str
+    reason: str | None = None
+    status: str
+    documents: int  # the documents whose graphs it changes
+    source: str | None = None
+    quote: str | None = None
+
+
 class EntityDetail(EntitySummary):
     relations: list[RelationView]
+    decisions: list[DecisionView] = Field(default_factory=list)  # the analyst's decisions that made it what it is
+
+
+class DecisionScore(BaseModel):
+    """The extraction measured against the analyst's decisions (`ties evaluate --decisions`)."""
+
+    confirmed: int
+    rejected: int
+    precision: float | None  # confirmed / (confirmed + rejected): of the ties judged, how many were right
+    merges: int
+    entities: int
+    duplicate_rate: float | None  # merges / (entities + merges): of the entities extracted, how many were another's
+    asserted: int  # ties the analyst added that extraction missed
+
+    def summary(self) -> str:
+        def ratio(x: float | None) -> str:
+            return "n/a" if x is None else f"{x:.3f}"
+
+        return (
+            f"decisions: precision={ratio(self.precision)} (confirmed {self.confirmed}, rejected {self.rejected}) "
+            f"duplicate_rate={ratio(self.duplicate_rate)} ({self.merges} merges, {self.entities} entities) "
+            f"asserted={self.asserted}"
+        )
 
 
 class IngestReport(BaseModel):
@@ -212,6 +253,7 @@ class Fact(BaseModel):
     attributed_to: str | None = None  # that party's entity IRI, when it is an entity in the store
     through: list[str] = Field(default_factory=list)  # the members of a named country the figure is about
     conflicts_with: list[Conflict] = Field(default_factory=list)
+    preferred_by: str | None = None  # the analyst's decision that prefers this figure over those it conflicts with
 
 
 class TimelineEntry(BaseModel):

@@ -5,12 +5,26 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["TIES", "ENTITY", "DOCUMENT", "META_GRAPH", "PREFIXES", "EntityType", "Relation", "sparql_prologue"]
+__all__ = [
+    "TIES",
+    "ENTITY",
+    "DOCUMENT",
+    "META_GRAPH",
+    "DECISIONS_GRAPH",
+    "DECISION",
+    "PREFIXES",
+    "EntityType",
+    "Relation",
+    "sparql_prologue",
+]
 
 TIES = "https://w3id.org/ties/ontology#"
 ENTITY = "https://w3id.org/ties/entity/"
 DOCUMENT = "https://w3id.org/ties/document/"
 META_GRAPH = "https://w3id.org/ties/graph/metadata"
+# The analyst's decisions (graph.curate): their records, and each decision's own graph.
+DECISIONS_GRAPH = "https://w3id.org/ties/graph/decisions"
+DECISION = "https://w3id.org/ties/decision/"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -26,6 +26,11 @@ from functools import partial
 from itertools import chain
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from graph.curate.apply import curated_document, read_decisions
+from graph.curate.history import note_orphans, orphaned
+from graph.curate.rewrite import Curation
 from graph.errors import DocumentError, StoreError
 from graph.extract.gazetteer import Gazetteer
 from graph.extract.pipeline import Extractor
@@ -145,6 +150,9 @@ def _ingest(
     plans = planner.files(files, max_bytes)
     todo = [Path(p) for p in plans]
     identities = Identities(store)
+    decisions = read_decisions(store)
+    curation = Curation(decisions)
+    lost_before = {d.number for d in orphaned(store, decisions)} if decisions else set()
     before = len(known.by_iri)
     bulk = len(todo) >= BULK_FROM
     write = partial(_write, store, known=known, report=report, bulk=bulk)
@@ -155,7 +163,7 @@ def _ingest(
             report(item)
             continue
         # Quads are made as each document arrives, so the writer's work is spread between the commits.
-        _prepare(batch, extractor, identities, *item, known, plans[item[0].meta.path])
+        _prepare(batch, extractor, identities, curation, *item, known, plans[item[0].meta.path])
         if batch.full(bulk):
             write(batch)
             batch = Batch()
@@ -164,6 +172,8 @@ def _ingest(
     if bulk and len(known.by_iri) - before >= len(known.by_iri) / 4:
         # Merging the bulk loader's files costs time in proportion to the whole store: worth it after a big load.
         store.compact()
+    if decisions:
+        note_orphans(store, lost_before, decisions)
     return reports
 
 
@@ -441,6 +451,7 @@ def _prepare(
     batch: Batch,
     extractor: Extractor,
     identities: Identities,
+    curation: Curation,
     doc: Document,
     extraction: Extraction,
     sig: str | None,
@@ -457,6 +468,11 @@ def _prepare(
     found = known.near.match(sig) if sig else None
     cluster, near = found if found else (graph_iri, None)
     quads = document_quads(doc, extraction, canon, now, extractor.version, graph_iri)
+    if curation:  # the analyst's decisions apply to every document as it is written
+        node = ox.NamedNode(graph_iri)
+        own, rest = [q for q in quads if q.graph_name == node], [q for q in quads if q.graph_name != node]
+        curated, record = curated_document(curation, graph_iri, own)
+        quads = curated + rest + record
     quads += [*identity_quads(graph_iri, plan.paths, cluster, sig, near), format_quad(graph_iri)]
     if plan.replaces and plan.replaces != graph_iri:
         batch.documents.append((plan.replaces, [], True))  # the replaced document goes in the same write

@@ -29,7 +29,7 @@ def upgrade(store: Store) -> int | None:
     if found is None or found >= STORE_FORMAT:
         return None
     rows = store.select(
-        f"SELECT ?d ?at ?cluster ?minhash ?v WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name ; "
+        f"SELECT ?d ?at ?cluster ?minhash ?v WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name ; ties:sha256 ?sha ; "
         "prov:generatedAtTime ?at OPTIONAL { ?d ties:sourceCluster ?cluster } OPTIONAL { ?d ties:minhash ?minhash } "
         "OPTIONAL { ?d ties:formatVersion ?v } } }"
     )

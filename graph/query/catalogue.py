@@ -164,7 +164,7 @@ def store_format(store: Store) -> int | None:
     graph.rdf.quads.format_quad): None for a store without documents, 1 when a document has no
     version (written before documents were known by hash and path), else the newest version."""
     older = store.select(
-        f"SELECT ?d WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name "
+        f"SELECT ?d WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name ; ties:sha256 ?sha "
         "FILTER NOT EXISTS { ?d ties:formatVersion ?v } } } LIMIT 1"
     )
     if older:

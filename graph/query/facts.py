@@ -50,11 +50,12 @@ def facts(
     sides = [side(store, find_entity(store, name), direct_only) for name in named]
     rows = store.select(
         "SELECT ?o ?g ?measure ?value ?unit ?time ?status ?qualifier ?sentence ?start ?end ?quote ?method "
-        "?confidence ?attribution ?attributedTo WHERE { GRAPH ?g { ?o a ties:Observation ; ties:measure ?measure ; schema:value ?value ; "
+        "?confidence ?attribution ?attributedTo ?preferred WHERE { GRAPH ?g { ?o a ties:Observation ; ties:measure ?measure ; schema:value ?value ; "
         "schema:unitText ?unit ; ties:status ?status ; ties:sentence ?sentence ; ties:start ?start ; ties:end ?end "
         "OPTIONAL { ?o ties:time ?time } OPTIONAL { ?o ties:qualifier ?qualifier } OPTIONAL { ?o ties:quote ?quote } "
         "OPTIONAL { ?o ties:method ?method } OPTIONAL { ?o ties:confidence ?confidence } "
-        "OPTIONAL { ?o ties:attribution ?attribution } OPTIONAL { ?o ties:attributedTo ?attributedTo } } }"
+        "OPTIONAL { ?o ties:attribution ?attribution } OPTIONAL { ?o ties:attributedTo ?attributedTo } "
+        "OPTIONAL { ?o ties:preferredBy ?preferred } } }"
     )
     about_rows = store.select("SELECT ?o ?g ?about WHERE { GRAPH ?g { ?o a ties:Observation ; ties:about ?about } }")
     labels = labels_and_types(
@@ -92,6 +93,7 @@ def facts(
                 attribution=r["attribution"],
                 attributed_to=r["attributedTo"],
                 through=through,
+                preferred_by=r["preferred"],
             )
         )
     _flag_conflicts(items, tolerance)

@@ -216,10 +216,10 @@ def show(store: Store, name: str, co_mentions: bool = False) -> EntityDetail:
     summary = _summaries(store, [entity], None)[0]
     fields = (
         "ties:sentence ?sentence ; ties:start ?start ; ties:end ?end ; ties:method ?method ; "
-        "ties:confidence ?confidence OPTIONAL { ?ev ties:reason ?reason }"
+        "ties:confidence ?confidence OPTIONAL { ?ev ties:reason ?reason } OPTIONAL { ?ev ties:confirmedBy ?confirmed }"
     )
     rows = store.select(
-        "SELECT ?x ?dir ?p ?other ?g ?sentence ?start ?end ?method ?confidence ?reason WHERE { "
+        "SELECT ?x ?dir ?p ?other ?g ?sentence ?start ?end ?method ?confidence ?reason ?confirmed WHERE { "
         f'{{ GRAPH ?g {{ ?ev rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?other ; {fields} }} BIND("out" AS ?dir) }} '
         f'UNION {{ GRAPH ?g {{ ?ev rdf:object ?x ; rdf:predicate ?p ; rdf:subject ?other ; {fields} }} BIND("in" AS ?dir) }} }}',
         {"x": ox.NamedNode(entity)},
@@ -243,6 +243,7 @@ def show(store: Store, name: str, co_mentions: bool = False) -> EntityDetail:
                 method=r["method"],
                 confidence=r["confidence"],
                 reason=r["reason"],
+                confirmed_by=r["confirmed"],
             )
         )
     relations = []

@@ -80,7 +80,7 @@ from graph.query.sparql import (
     run_in_child,
 )
 from graph.serve import endpoints
-from graph.store import OxigraphStore, Store, open_store, redact
+from graph.store import MemoryStore, OxigraphStore, Store, open_store, redact
 from graph.store.base import media_type
 from graph.vocab import PREFIXES, XSD_STRING
 
@@ -226,7 +226,11 @@ class _Settings:
         self.limits = limits
         # Where a query process opens the store; None for an open remote store, queried here.
         self.location: str | None = (
-            store.location if isinstance(store, OxigraphStore) else None if isinstance(store, Store) else str(store)
+            store.location
+            if isinstance(store, OxigraphStore) and not isinstance(store, MemoryStore)
+            else None
+            if isinstance(store, Store)
+            else str(store)
         )
 
     @contextmanager

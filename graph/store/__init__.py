@@ -18,11 +18,12 @@ from graph.store.base import (
     is_remote,
     redact,
 )
-from graph.store.embedded import OxigraphStore
+from graph.store.embedded import MemoryStore, OxigraphStore
 
 __all__ = [
     "Store",
     "OxigraphStore",
+    "MemoryStore",
     "Solutions",
     "StoreNotice",
     "PartialWriteError",

@@ -32,7 +32,7 @@ from graph.store.base import RDF_FORMATS, Solutions, Store, StoreNotice
 from graph.store.locks import acquire, open_lock_file
 from graph.vocab import META_GRAPH, PREFIXES
 
-__all__ = ["OxigraphStore"]
+__all__ = ["OxigraphStore", "MemoryStore"]
 
 
 @contextmanager
@@ -332,6 +332,24 @@ class OxigraphStore(Store):
         if self._writer_fd is not None:
             os.close(self._writer_fd)
             self._writer_fd = None
+
+
+class MemoryStore(OxigraphStore):
+    """Quads held in memory and read like a store on disk, read-only: a view computed from another
+    store (the extraction without the analyst's decisions, graph.curate.views)."""
+
+    def __init__(self, location: str, quads: Iterator[ox.Quad]) -> None:  # noqa: D107 - no folder, no locks
+        self.path = Path(location)
+        self.location = location
+        self.writable = False
+        self._db_path = self.path
+        self._writer_fd = self._reader_fd = None
+        self._store = None
+        self._new = self._wrote = False
+        self._announce = False
+        self._view = ox.Store()
+        with _backend("hold the view in memory"):
+            self._view.extend(quads)
 
 
 def _every_index(store: ox.Store) -> Iterator[tuple]:

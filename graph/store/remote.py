@@ -84,7 +84,7 @@ from graph.store.base import (
     media_type,
     redact,
 )
-from graph.vocab import META_GRAPH, PREFIXES, TIES, XSD_STRING
+from graph.vocab import DECISIONS_GRAPH, META_GRAPH, PREFIXES, TIES, XSD_STRING
 
 __all__ = ["RemoteStore", "open_remote", "is_remote", "credentials_for", "term_from_json", "with_values", "query_form"]
 
@@ -96,6 +96,7 @@ _SPARQL_NS = "{http://www.w3.org/2005/sparql-results#}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _META = ox.NamedNode(META_GRAPH)
 _FILE_NAME = ox.NamedNode(TIES + "fileName")
+_DECISIONS = ox.NamedNode(DECISIONS_GRAPH)
 # One line, so that the line numbers in the server's error messages are the user's.
 _PROLOGUE = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + " "
 _INSERT_CHUNK = 20_000  # triples per INSERT DATA request when the endpoint has no Graph Store Protocol
@@ -560,7 +561,8 @@ class RemoteStore(Store):
         return sorted(r["d"] for r in rows if isinstance(r["d"], str))
 
     def quads(self) -> Iterator[ox.Quad]:
-        """The metadata graph and every document's graph."""
+        """The metadata graph, every document's graph, and the analyst's decisions (their records, and
+        each decision's own graph, which the metadata names as it names a document's)."""
         graphs = self._graphs()
         if self._dataset_get is not False:
             try:
@@ -571,14 +573,14 @@ class RemoteStore(Store):
                 self._dataset_get = False  # not offered here (Virtuoso): fetch graph by graph
             else:
                 self._dataset_get = True
-                wanted = {ox.NamedNode(g) for g in graphs} | {_META}
+                wanted = {ox.NamedNode(g) for g in graphs} | {_META, _DECISIONS}
                 try:
                     parsed = _guarded(ox.parse(typing.cast(IO[bytes], _ResponseReader(response)), fmt), self.store_url)
                     yield from (q for q in parsed if q.graph_name in wanted)
                 finally:
                     response.close()
                 return
-        for g in [META_GRAPH, *graphs]:
+        for g in [META_GRAPH, DECISIONS_GRAPH, *graphs]:
             node = ox.NamedNode(g)
             for t in self._graph_triples(g):
                 yield ox.Quad(t.subject, t.predicate, t.object, node)
