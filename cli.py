@@ -891,8 +891,7 @@ def _decided(make) -> None:
     """Make one decision on the store opened for writing, and say what it changed."""
     with opened(write=True) as g:
         decision, changed = make(g.curate)
-    noun = "document" if changed == 1 else "documents"
-    out.print(_data(f"decision {decision.number}: {decision.describe()} ({changed} {noun} curated)"))
+    out.print(_data(f"decision {decision.number}: {decision.describe()} ({_documents(changed)} curated)"))
 
 
 @curate_app.command()
@@ -1005,7 +1004,20 @@ def undo(
     """The decision no longer applies; its record stays, marked undone."""
     with opened(write=True) as g:
         decision, changed = g.curate.undo(number, by=by)
-    out.print(_data(f"undid decision {decision.number}: {decision.describe()} ({changed} documents curated)"))
+    out.print(_data(f"undid decision {decision.number}: {decision.describe()} ({_documents(changed)} read back)"))
+
+
+@curate_app.command()
+def reapply() -> None:
+    """Bring every document to its curated form again: after a decision that could not be applied
+    to every document (a server that went away), as its error says."""
+    with opened(write=True) as g:
+        count = g.curate.reapply()
+    out.print(_data(f"curated {_documents(count)} again"))
+
+
+def _documents(count: int) -> str:
+    return f"{count} document" if count == 1 else f"{count} documents"
 
 
 @curate_app.command("list")

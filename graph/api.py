@@ -216,6 +216,10 @@ class Curator:
     def undo(self, number: int, *, by: str | None = None) -> tuple[Decision, int]:
         return _decide.undo(self.store, number, by=by)
 
+    def reapply(self) -> int:
+        """Every document curated again (after a decision that could not be applied whole)."""
+        return _decide.reapply(self.store)
+
     def list(self, *, orphaned: bool = False) -> Records[DecisionView]:
         return Records(_history.decision_list(self.store, only_orphaned=orphaned))
 

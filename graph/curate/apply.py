@@ -11,6 +11,7 @@ and goes with its document, so a re-ingested or removed document takes its curat
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -28,7 +29,6 @@ from graph.vocab import (
     DECISIONS_GRAPH,
     DOCUMENT,
     META_GRAPH,
-    OWL,
     RDF,
     RDFS,
     SKOS,
@@ -43,6 +43,9 @@ __all__ = [
     "curated_document",
     "recurate",
     "moved_to",
+    "resolved",
+    "curated_by",
+    "refresh_graphs",
     "documents_concerning",
     "raw_document",
     "CURATION_PREDICATES",
@@ -67,7 +70,10 @@ def read_decisions(store: Store) -> list[Decision]:
 
 def write_decisions(store: Store, decisions: list[Decision], *, replace: bool = False) -> None:
     """Write the records of DECISIONS and each one's own graph (replacing the record if asked: an
-    undo). The documents they change are curated separately (``recurate``)."""
+    undo). The documents they change are curated separately (``recurate``), and the graphs of
+    earlier decisions brought up to date (``refresh_graphs``)."""
+    if not decisions:
+        return
     quads: list[ox.Quad] = []
     for d in decisions:
         quads += record_quads(d) + decision_graph(d)
@@ -80,11 +86,46 @@ def write_decisions(store: Store, decisions: list[Decision], *, replace: bool = 
         f"DROP SILENT GRAPH <{d.iri}> ; DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{d.iri}> ?p ?o }} }} ;"
         for d in decisions
     )
+    store.update(f"{drops} INSERT DATA {{ {_data(quads)} }}")
+
+
+def _data(quads: list[ox.Quad]) -> str:
     blocks: dict[str, list[str]] = {}
     for q in quads:
         blocks.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    data = " ".join(f"GRAPH {g} {{ {' '.join(ts)} }}" for g, ts in blocks.items())
-    store.update(f"{drops} INSERT DATA {{ {data} }}")
+    return " ".join(f"GRAPH {g} {{ {' '.join(ts)} }}" for g, ts in blocks.items())
+
+
+def resolved(d: Decision, decisions: list[Decision]) -> Decision:
+    """D with its entities where the active decisions made after it put them (a merge, a rename,
+    a retype moves an entity to another IRI, type or label): what its graph states, and what must
+    exist for it to apply."""
+    target, kind, label, other = d.target, d.target_type, d.target_label, d.other
+    for x in decisions:
+        if x.number <= d.number or not x.active:
+            continue
+        if x.action is Action.merge:
+            if target == x.other:
+                target, kind, label = x.target, x.target_type, x.target_label
+            if other == x.other:
+                other = x.target
+        elif x.action in (Action.rename, Action.retype) and (new := moved_to(x)):
+            if target == x.target:
+                target, kind, label = new, x.new_type or kind, x.name if x.action is Action.rename and x.name else label
+            if other == x.target:
+                other = new
+    return replace(d, target=target, target_type=kind, target_label=label, other=other)
+
+
+def refresh_graphs(store: Store, decisions: list[Decision]) -> None:
+    """Rewrite the graph of every active decision with its entities where the later ones put them,
+    so that an alias or an assertion follows its entity through a merge, rename or retype."""
+    active = [d for d in decisions if d.active]
+    if not active:
+        return
+    quads = [q for d in active for q in decision_graph(resolved(d, decisions)) if q.graph_name != _META]
+    drops = " ".join(f"DROP SILENT GRAPH <{d.iri}> ;" for d in active)
+    store.update(f"{drops} INSERT DATA {{ {_data(quads)} }}")
 
 
 def decision_graph(d: Decision) -> list[ox.Quad]:
@@ -104,7 +145,7 @@ def decision_graph(d: Decision) -> list[ox.Quad]:
 
 
 _Triple = tuple[Any, ox.NamedNode, Any]  # subject, predicate, object of a quad to be
-_SAME, _DIFFERENT = iri(OWL + "sameAs"), iri(OWL + "differentFrom")
+_REPLACED, _SPLIT = iri(TIES + "replacedBy"), iri(TIES + "splitFrom")
 
 
 def _described(d: Decision) -> list[_Triple]:
@@ -126,12 +167,13 @@ def _alias_states(d: Decision) -> list[_Triple]:
 
 
 def _statement(d: Decision) -> list[_Triple]:
+    """The tie judged, by its own properties: as an rdf:Statement it would pass for evidence."""
     tie = iri(f"{d.iri}#tie")
     return [
-        (tie, iri(RDF + "type"), iri(RDF + "Statement")),
-        (tie, iri(RDF + "subject"), iri(d.target)),
-        (tie, iri(RDF + "predicate"), iri(Relation(d.relation or "tiedTo").iri)),
-        (tie, iri(RDF + "object"), iri(d.other or d.target)),
+        (tie, iri(RDF + "type"), iri(TIES + "JudgedTie")),
+        (tie, iri(TIES + "tieSubject"), iri(d.target)),
+        (tie, iri(TIES + "tieRelation"), iri(Relation(d.relation or "tiedTo").iri)),
+        (tie, iri(TIES + "tieObject"), iri(d.other or d.target)),
     ]
 
 
@@ -164,12 +206,12 @@ def _preference(d: Decision) -> list[_Triple]:
 
 def _moved(d: Decision) -> list[_Triple]:
     new = moved_to(d)
-    return [(iri(d.target), _SAME, iri(new))] if new else []
+    return [(iri(d.target), _REPLACED, iri(new))] if new else []
 
 
 _STATES: dict[Action, Callable[[Decision], list[_Triple]]] = {
-    Action.merge: lambda d: [(iri(d.other or d.target), _SAME, iri(d.target))],
-    Action.split: lambda d: [(iri(moved_to(d) or d.target), _DIFFERENT, iri(d.target))],
+    Action.merge: lambda d: [(iri(d.other or d.target), _REPLACED, iri(d.target))],
+    Action.split: lambda d: [(iri(moved_to(d) or d.target), _SPLIT, iri(d.target))],
     Action.alias: _alias_states,
     Action.rename: _moved,
     Action.retype: _moved,
@@ -270,6 +312,14 @@ def recurate(store: Store, graphs: Iterable[str], decisions: list[Decision]) -> 
     if batch:
         store.add_documents(batch)
     return changed
+
+
+def curated_by(store: Store, d: Decision) -> int:
+    """How many documents decision D changes now."""
+    rows = store.select(
+        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH <{META_GRAPH}> {{ ?g ties:curatedBy {ox.NamedNode(d.iri)} }} }}"
+    )
+    return int(rows[0]["n"]) if rows else 0
 
 
 def documents_concerning(store: Store, d: Decision) -> set[str]:

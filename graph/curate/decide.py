@@ -9,7 +9,15 @@ import getpass
 
 import pyoxigraph as ox
 
-from graph.curate.apply import documents_concerning, read_decisions, recurate, write_decisions
+from graph.curate.apply import (
+    curated_by,
+    documents_concerning,
+    read_decisions,
+    recurate,
+    refresh_graphs,
+    write_decisions,
+)
+from graph.curate.history import note_orphans, orphaned
 from graph.curate.records import Action, Decision, now
 from graph.errors import DecisionError, StoreError
 from graph.names import match_key
@@ -17,7 +25,7 @@ from graph.query.catalogue import find_document
 from graph.query.lookups import find_entity
 from graph.rdf.quads import entity_iri
 from graph.store import Store
-from graph.vocab import DOCUMENT, RELATION_BY_IRI, TYPE_BY_IRI, EntityType, Relation
+from graph.vocab import DOCUMENT, META_GRAPH, RELATION_BY_IRI, TYPE_BY_IRI, EntityType, Relation
 
 __all__ = [
     "merge",
@@ -30,6 +38,7 @@ __all__ = [
     "assert_tie",
     "prefer",
     "undo",
+    "reapply",
     "Outcome",
     "current_user",
 ]
@@ -68,9 +77,29 @@ def _record(store: Store, by: str | None, reason: str | None, **fields) -> Outco
         reason=reason,
         **fields,
     )
-    write_decisions(store, [d])
-    changed = recurate(store, documents_concerning(store, d), [*decisions, d])
+    same = [x for x in decisions if x.active and x.content() == d.content()]
+    if same:
+        raise DecisionError(f"decision {same[0].number} does this already ({same[0].describe()})")
+    changed = _apply(store, decisions, [*decisions, d], d, lambda: write_decisions(store, [d]))
     return d, changed.get(d.number, 0)
+
+
+def _apply(store: Store, before: list[Decision], after: list[Decision], d: Decision, write) -> dict[int, int]:
+    """Write the decision (WRITE), bring the graphs of decisions and documents it concerns up to
+    date, and note the decisions it leaves with nothing to apply to."""
+    lost = {x.number for x in orphaned(store, before)}
+    concerned = documents_concerning(store, d)
+    write()
+    try:
+        refresh_graphs(store, after)
+        changed = recurate(store, concerned, after)
+    except StoreError as exc:
+        raise DecisionError(
+            f"decision {d.number} is recorded but not yet applied to every document ({exc}); "
+            "run `ties curate reapply` once the store is reachable"
+        ) from exc
+    note_orphans(store, lost, after)
+    return changed
 
 
 def _about(a: _Entity) -> dict:
@@ -91,7 +120,9 @@ def split(store: Store, a: str, name: str, *, by: str | None = None, reason: str
     to A again."""
     entity = _Entity(store, a)
     key = match_key(name)
-    if not key or key == match_key(entity.label):
+    if not key:
+        raise DecisionError("the name is empty; give one of the entity's names")
+    if key == match_key(entity.label):
         raise DecisionError(f"{name!r} is {entity.label!r}'s own label; give another of its names, or rename it")
     rows = store.select(
         "SELECT ?g ?e ?key WHERE { GRAPH ?g { ?e ties:matchKey ?key } } LIMIT 1",
@@ -107,6 +138,12 @@ def alias(store: Store, a: str, name: str, *, by: str | None = None, reason: str
     entity = _Entity(store, a)
     if not match_key(name):
         raise DecisionError("the alias is empty; give a name")
+    known = store.select(
+        "SELECT ?e ?key WHERE { GRAPH ?g { ?e ties:matchKey ?key } } LIMIT 1",
+        {"e": ox.NamedNode(entity.iri), "key": ox.Literal(match_key(name))},
+    )
+    if known:
+        raise DecisionError(f"{name!r} is a name of {entity.label!r} already")
     return _record(store, by, reason, action=Action.alias, name=" ".join(name.split()), **_about(entity))
 
 
@@ -139,20 +176,24 @@ def _refuse_existing(store: Store, new: str, label: str) -> None:
 def _tie(store: Store, a: str, relation: Relation, b: str) -> tuple[_Entity, _Entity]:
     """The tie A RELATION B as stored (either way round), or DecisionError naming the ties there are."""
     first, second = _Entity(store, a), _Entity(store, b)
+    documents = f'FILTER(STRSTARTS(STR(?g), "{DOCUMENT}"))'  # an asserted tie is withdrawn by undoing it
     for s, o in ((first, second), (second, first)):
         found = store.select(
-            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {documents} }} LIMIT 1",
             {"s": ox.NamedNode(s.iri), "o": ox.NamedNode(o.iri), "p": ox.NamedNode(relation.iri)},
         )
         if found:
             return s, o
     rows = store.select(
-        "SELECT DISTINCT ?p ?a ?b WHERE { GRAPH ?g { { ?a ?p ?b } UNION { ?b ?p ?a } } }",
+        f"SELECT DISTINCT ?p ?a ?b WHERE {{ GRAPH ?g {{ {{ ?a ?p ?b }} UNION {{ ?b ?p ?a }} }} {documents} }}",
         {"a": ox.NamedNode(first.iri), "b": ox.NamedNode(second.iri)},
     )
     kinds = sorted({RELATION_BY_IRI[r["p"]].value for r in rows if r["p"] in RELATION_BY_IRI})
-    there = f"the ties between them: {', '.join(kinds)}" if kinds else "they have no tie"
-    raise DecisionError(f"no tie {first.label!r} {relation.value} {second.label!r} is stored; {there}")
+    there = f"the ties documents state between them: {', '.join(kinds)}" if kinds else "no document ties them"
+    raise DecisionError(
+        f"no document states {first.label!r} {relation.value} {second.label!r}; {there} "
+        "(a tie the analyst asserted is withdrawn with `ties curate undo N`)"
+    )
 
 
 def reject(
@@ -243,7 +284,8 @@ def prefer(store: Store, fact: str, *, by: str | None = None, reason: str | None
 
 
 def undo(store: Store, number: int, *, by: str | None = None) -> Outcome:
-    """Decision NUMBER no longer applies; its record stays, marked undone."""
+    """Decision NUMBER no longer applies; its record stays, marked undone. The number of documents
+    it had changed."""
     decisions = read_decisions(store)
     found = [d for d in decisions if d.number == number]
     if not found:
@@ -251,7 +293,17 @@ def undo(store: Store, number: int, *, by: str | None = None) -> Outcome:
     if not found[0].active:
         raise DecisionError(f"decision {number} was undone already, at {found[0].undone_at}")
     d = found[0].undone(now(), by or current_user())
-    concerned = documents_concerning(store, found[0])
-    write_decisions(store, [d], replace=True)
-    recurate(store, concerned, [x if x.number != number else d for x in decisions])
-    return d, len(concerned)
+    had = curated_by(store, d)
+    after = [x if x.number != number else d for x in decisions]
+    _apply(store, decisions, after, found[0], lambda: write_decisions(store, [d], replace=True))
+    return d, had
+
+
+def reapply(store: Store) -> int:
+    """Bring every document graph to its curated form again (after a decision that could not be
+    applied whole, a server that went away); the number of documents written."""
+    decisions = read_decisions(store)
+    refresh_graphs(store, decisions)
+    graphs = {r["g"] for r in store.select(f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?g ties:sha256 ?sha }} }}")}
+    recurate(store, graphs, decisions)
+    return len(graphs)

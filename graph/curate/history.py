@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.curate.apply import documents_concerning, moved_to, read_decisions, recurate, write_decisions
-from graph.curate.records import Action, Decision, from_json, from_rows, record_quads, to_json
+from graph.curate.apply import (
+    documents_concerning,
+    moved_to,
+    read_decisions,
+    recurate,
+    refresh_graphs,
+    resolved,
+    write_decisions,
+)
+from graph.curate.records import Action, Decision, from_json_lines, from_rows, record_quads, to_json
 from graph.errors import DecisionError
 from graph.model import DecisionScore, DecisionView
 from graph.query.catalogue import stats
@@ -49,7 +57,8 @@ def orphaned(store: Store, decisions: list[Decision] | None = None) -> list[Deci
     whose entities no document names."""
     decisions = read_decisions(store) if decisions is None else decisions
     counts = _curated_counts(store)
-    named = _named_in_documents(store, {e for d in decisions for e in (d.target, d.other) if e})
+    now = {d.number: resolved(d, decisions) for d in decisions if d.active}
+    named = _named_in_documents(store, {e for d in now.values() for e in (d.target, d.other) if e})
     out = []
     for d in decisions:
         if not d.active:
@@ -57,7 +66,7 @@ def orphaned(store: Store, decisions: list[Decision] | None = None) -> list[Deci
         if d.action in _ON_DOCUMENTS:
             gone = not counts.get(d.iri)
         else:
-            gone = any(e not in named for e in (d.target, d.other) if e)
+            gone = any(e not in named for e in (now[d.number].target, now[d.number].other) if e)
         if gone:
             out.append(d)
     return out
@@ -115,11 +124,15 @@ def concerning(store: Store, entity: str) -> list[DecisionView]:
     """The active decisions that made ENTITY what it is (merged into it, renamed, retyped or split
     it off, gave it an alias, judged or added one of its ties)."""
     counts = _curated_counts(store)
-    return [
-        _view(d, set(), counts)
-        for d in read_decisions(store)
-        if d.active and entity in {d.target, d.other, moved_to(d)}
-    ]
+    decisions = read_decisions(store)
+    found = []
+    for d in decisions:
+        if not d.active:
+            continue
+        now = resolved(d, decisions)
+        if entity in {d.target, d.other, moved_to(d), now.target, now.other, moved_to(now)}:
+            found.append(_view(d, set(), counts))
+    return found
 
 
 # --- the decisions file ---------------------------------------------------------------------------
@@ -160,7 +173,9 @@ def _read_file(path: Path) -> list[Decision]:
         ]
         found = from_rows(rows)
     else:
-        found = [from_json(line, f"{path}, line {n}") for n, line in enumerate(io.StringIO(text), 1) if line.strip()]
+        found = from_json_lines(
+            [(f"{path}, line {n}", line) for n, line in enumerate(io.StringIO(text), 1) if line.strip()]
+        )
     if not found:
         raise DecisionError(f"{path} holds no decisions; export them with `ties curate export FILE`")
     return found
@@ -168,28 +183,33 @@ def _read_file(path: Path) -> list[Decision]:
 
 def import_decisions(store: Store, path: Path) -> tuple[int, int]:
     """Add the decisions in PATH (a file `export_decisions` wrote) to STORE and curate its documents
-    by them; decisions the store has already are skipped. (imported, skipped). A file that cannot be
-    read whole changes nothing."""
+    by them. A decision the store has already is skipped, or undone here if the file says it was
+    undone. (imported or undone, skipped). A file that cannot be read whole changes nothing."""
     incoming = _read_file(path)
     decisions = read_decisions(store)
-    have = {_content(d) for d in decisions}
-    fresh = [d for d in incoming if _content(d) not in have]
+    have = {d.content(): d for d in decisions}
+    fresh = [d for d in incoming if d.content() not in have]
+    undone = [
+        have[d.content()].undone(d.undone_at, d.undone_by or "")
+        for d in incoming
+        if d.content() in have and not d.active and have[d.content()].active and d.undone_at
+    ]
     taken = {d.number for d in decisions}
     if any(d.number in taken for d in fresh):  # renumber after the store's own, in the file's order
         start = max(taken, default=0)
         fresh = [replace(d, number=start + i) for i, d in enumerate(fresh, 1)]
-    if fresh:
+    changes = fresh + undone
+    if changes:
+        before = {d.number for d in orphaned(store, decisions)}
+        concerned = set().union(*(documents_concerning(store, d) for d in changes))
         write_decisions(store, fresh)
-        every = decisions + fresh
-        concerned = set().union(*(documents_concerning(store, d) for d in fresh))
-        recurate(store, concerned, sorted(every, key=lambda d: d.number))
-    return len(fresh), len(incoming) - len(fresh)
-
-
-def _content(d: Decision) -> tuple:
-    values = asdict(d)
-    values.pop("number")
-    return tuple(sorted((k, str(v)) for k, v in values.items()))
+        write_decisions(store, undone, replace=True)
+        by_number = {d.number: d for d in decisions} | {d.number: d for d in changes}
+        every = sorted(by_number.values(), key=lambda d: d.number)
+        refresh_graphs(store, every)
+        recurate(store, concerned, every)
+        note_orphans(store, before)
+    return len(changes), len(incoming) - len(changes)
 
 
 def score(store: Store) -> DecisionScore:

@@ -8,6 +8,7 @@ decision still applies after the documents that named the entity are ingested ag
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from enum import Enum
@@ -19,7 +20,18 @@ from graph.errors import DecisionError
 from graph.rdf.terms import iri, literal
 from graph.vocab import DCTERMS, DECISION, DECISIONS_GRAPH, PROV, RDF, RDFS, TIES, EntityType, Relation
 
-__all__ = ["Action", "Decision", "FORMAT", "now", "record_quads", "from_rows", "to_json", "from_json", "decision_iri"]
+__all__ = [
+    "Action",
+    "Decision",
+    "FORMAT",
+    "now",
+    "record_quads",
+    "from_rows",
+    "to_json",
+    "from_json",
+    "from_json_lines",
+    "decision_iri",
+]
 
 FORMAT = 1  # the version of the decision record; a file or store of a newer one is refused
 
@@ -77,6 +89,14 @@ class Decision:
 
     def undone(self, at: str, by: str) -> Decision:
         return replace(self, undone_at=at, undone_by=by)
+
+    def content(self) -> tuple:
+        """What the decision decides, whoever decided it, when, why, under which number, and
+        whether it was undone since: two decisions of one content do the same."""
+        values = asdict(self)
+        for name in ("number", "by", "at", "reason", "undone_at", "undone_by"):
+            values.pop(name)
+        return tuple(sorted((k, str(v)) for k, v in values.items()))
 
     def describe(self) -> str:
         """One line: what was decided, in the words of the command that decided it."""
@@ -170,17 +190,40 @@ def _term(name: str, value: object) -> ox.NamedNode | ox.Literal:
 
 def from_rows(rows: list[dict]) -> list[Decision]:
     """Decisions from (?d ?p ?o) rows of the decisions graph, in their order; a record of a newer
-    format, or one that is not whole, is refused."""
+    format, one that is not whole, one with two values of a field, or two records of one number,
+    are refused."""
     by_node: dict[str, dict[str, object]] = {}
     for r in rows:
         values = by_node.setdefault(r["d"], {})
-        if r["p"] == TIES + "recordFormat" and int(r["o"]) > FORMAT:
+        if r["p"] == TIES + "recordFormat" and _newer(r["o"]):
             raise DecisionError(
-                f"the store's decisions were written by a newer ties (record format {r['o']}); upgrade ties to read them"
+                f"the decisions were written by a newer ties (record format {r['o']}); upgrade ties to read them"
             )
-        if r["p"] in _BY_PREDICATE:
-            values[_BY_PREDICATE[r["p"]]] = r["o"]
-    return sorted((_decision(v, where=node) for node, v in by_node.items()), key=lambda d: d.number)
+        name = _BY_PREDICATE.get(r["p"])
+        if name is None:
+            continue
+        if name in values and values[name] != r["o"]:
+            raise DecisionError(f"decision {r['d']} has two values of {name}; fix or remove it")
+        values[name] = r["o"]
+    return _numbered([_decision(v, where=node) for node, v in by_node.items()], "the decisions")
+
+
+def _newer(version: object) -> bool:
+    try:
+        return int(str(version)) > FORMAT
+    except ValueError as exc:
+        raise DecisionError(f"record format {version!r} is not a number; fix or remove that decision") from exc
+
+
+def _numbered(decisions: list[Decision], where: str) -> list[Decision]:
+    numbers = [d.number for d in decisions]
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated:
+        raise DecisionError(f"{where} hold two decisions numbered {repeated[0]}; each number must be one decision")
+    return sorted(decisions, key=lambda d: d.number)
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
 
 
 def _decision(values: dict[str, object], where: str) -> Decision:
@@ -189,29 +232,45 @@ def _decision(values: dict[str, object], where: str) -> Decision:
     for name, value in values.items():
         if name not in known or value is None:
             continue
-        if name in _TYPED:
-            value = str(value).rsplit("#", 1)[-1]
-        elif name == "relation":
+        if name in _TYPED or name == "relation":
             value = str(value).rsplit("#", 1)[-1]
         clean[name] = value
     try:
         decision = Decision(**clean)  # type: ignore[arg-type]
+        number = decision.number
+        if isinstance(number, bool) or not isinstance(number, int) and not str(number).isdigit():
+            raise ValueError(f"number {number!r} is not a whole number")
         checked = replace(
             decision,
-            number=int(decision.number),
+            number=int(str(number)),
             action=Action(decision.action),
             fact_value=float(decision.fact_value) if decision.fact_value is not None else None,
             at=str(decision.at),
             undone_at=str(decision.undone_at) if decision.undone_at is not None else None,
         )
-        EntityType(checked.target_type)
-        if checked.new_type is not None:
-            EntityType(checked.new_type)
-        if checked.relation is not None:
-            Relation(checked.relation)
+        _check(checked)
     except (TypeError, ValueError) as exc:
         raise DecisionError(f"decision {where} is not a whole record ({exc}); fix or remove it") from exc
     return checked
+
+
+def _check(d: Decision) -> None:
+    """Raise ValueError on what would be written wrong: a number below 1, a time that is no ISO
+    8601 time, an IRI that is none, an unknown type or relation."""
+    if d.number < 1:
+        raise ValueError(f"number {d.number} is below 1")
+    for when in (d.at, d.undone_at):
+        if when is not None and not _ISO.fullmatch(when):
+            raise ValueError(f"{when!r} is no ISO 8601 time such as 2026-01-31T09:00:00Z")
+    for name in _IRIS:
+        value = getattr(d, name)
+        if value is not None:
+            ox.NamedNode(str(value))
+    EntityType(d.target_type)
+    if d.new_type is not None:
+        EntityType(d.new_type)
+    if d.relation is not None:
+        Relation(d.relation)
 
 
 # --- as JSON ------------------------------------------------------------------------------------
@@ -240,3 +299,8 @@ def from_json(line: str, where: str) -> Decision:
     if unknown:
         raise DecisionError(f"{where} has fields ties does not know ({', '.join(sorted(unknown))}); check the file")
     return _decision(values, where)
+
+
+def from_json_lines(lines: list[tuple[str, str]]) -> list[Decision]:
+    """Decisions from (where, line) pairs of a JSON Lines file; two of one number are refused."""
+    return _numbered([from_json(line, where) for where, line in lines], "the file")

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from graph.curate.records import Action, Decision
 from graph.names import match_key
 from graph.rdf.quads import entity_iri
-from graph.vocab import RDF, RDFS, SKOS, TIES, TYPE_BY_IRI, EntityType, Relation
+from graph.vocab import OWL, RDF, RDFS, SKOS, TIES, TYPE_BY_IRI, EntityType, Relation
 
 __all__ = ["Curation", "CONFIRMED_BY", "PREFERRED_BY"]
 
@@ -24,6 +24,7 @@ _A = ox.NamedNode(RDF + "type")
 _LABEL = ox.NamedNode(RDFS + "label")
 _ALT = ox.NamedNode(SKOS + "altLabel")
 _KEY = ox.NamedNode(TIES + "matchKey")
+_SAME = ox.NamedNode(OWL + "sameAs")
 _DESCRIBING = {_A, _LABEL, _ALT, _KEY}
 _SUBJECT, _PREDICATE, _OBJECT = (ox.NamedNode(RDF + p) for p in ("subject", "predicate", "object"))
 _RELATIONS = {ox.NamedNode(r.iri) for r in Relation}
@@ -131,6 +132,8 @@ def _move(
     target = ox.NamedNode(new)
     out: list[ox.Quad] = []
     for q in quads:
+        if q.subject in moved and q.predicate == _SAME and q.subject != target:
+            continue  # the Wikidata item is the entity's own, not that of a name it absorbed
         s, o = moved.get(q.subject, q.subject), moved.get(q.object, q.object)  # type: ignore[arg-type]
         if s == target and q.predicate in _DESCRIBING:
             continue

@@ -233,7 +233,7 @@ def _copy(small: Cli, tmp_path: Path) -> Cli:
     ("args", "says"),
     [
         (("merge", "Hyundai Rotem", "Hyundai Rotem Company"), "one entity already"),
-        (("reject", "Hyundai Rotem", "memberOf", "Poland"), "no tie 'Hyundai Rotem' memberOf 'Poland'"),
+        (("reject", "Hyundai Rotem", "memberOf", "Poland"), "no document states 'Hyundai Rotem' memberOf 'Poland'"),
         (("assert", "Hyundai Rotem", "partyTo", "Poland", "--source", "poland_korea_arms_deals.html", "--quote", "not in it"), "not in"),
         (("assert", "Hyundai Rotem", "partyTo", "Poland", "--source", "nowhere.txt"), "no document named"),
         (("split", "Hyundai Rotem", "Hyundai Rotem"), "own label"),
@@ -271,6 +271,21 @@ def test_undo_brings_the_extraction_back(small, tmp_path):
     assert cli("curate", "undo", "1").exit_code == 1
 
 
+def _line(**changes) -> str:
+    record = {
+        "format": 1,
+        "number": 1,
+        "action": "alias",
+        "target": HR,
+        "target_type": "Firm",
+        "target_label": "Hyundai Rotem",
+        "by": "ayse",
+        "at": "2026-01-31T09:00:00Z",
+        "name": "HR Co",
+    }
+    return json.dumps(record | changes) + "\n"
+
+
 @pytest.mark.parametrize(
     ("content", "says"),
     [
@@ -279,6 +294,10 @@ def test_undo_brings_the_extraction_back(small, tmp_path):
         ('{"number": 1}\n', "no record format"),
         ("", "holds no decisions"),
         ('{"format": 1, "number": 1, "action": "merge"}\n', "not a whole record"),
+        (_line(number=1) + _line(number=1, name="Other"), "two decisions numbered 1"),
+        (_line(target="not an IRI"), "not a whole record"),
+        (_line(number=-3), "below 1"),
+        (_line(at="yesterday"), "no ISO 8601 time"),
     ],
 )
 def test_a_decisions_file_that_cannot_be_read_changes_nothing(small, tmp_path, content, says):
@@ -328,3 +347,56 @@ def test_decisions_work_the_same_on_an_oxigraph_server(tmp_path):
         assert _sparql(cli, f"SELECT ?o WHERE {{ <{HR}> ties:partyTo <{contract}> }}") == []
     finally:
         server.stop()
+
+
+def test_an_alias_and_an_assertion_follow_their_entity_through_a_rename(small, tmp_path):
+    cli = _copy(small, tmp_path)
+    _ok(cli("curate", "alias", "Hyundai Rotem", "HR Co"))
+    _ok(cli("curate", "assert", "Hyundai Rotem", "partyTo", "Poland", "--source", "https://example.org/a"))
+    _ok(cli("curate", "rename", "Hyundai Rotem", "Hyundai Rotem Corporation"))
+    firms = [e["label"] for e in cli.json("firms") if e["label"].startswith("Hyundai Rotem")]
+    assert firms == ["Hyundai Rotem Corporation"]
+    renamed = cli.json("show", "HR Co")
+    assert renamed["label"] == "Hyundai Rotem Corporation" and "Hyundai Rotem" in renamed["aliases"]
+    assert any(r["relation"] == "party to" and r["other"]["label"] == "Poland" for r in renamed["relations"])
+    assert cli.json("curate", "list", "--orphaned") == []
+    again = cli("curate", "alias", "Hyundai Rotem Corporation", "HR Co")
+    assert again.exit_code == 1 and "already" in again.stderr
+
+
+def test_the_same_decision_twice_is_refused(small, tmp_path):
+    cli = _copy(small, tmp_path)
+    _ok(cli("curate", "confirm", "Hyundai Rotem", "partyTo", "first K2 executive contract"))
+    again = cli("curate", "confirm", "Hyundai Rotem", "partyTo", "first K2 executive contract", "--by", "other")
+    assert again.exit_code == 1 and "decision 1 does this already" in again.stderr
+
+
+def test_an_asserted_tie_is_withdrawn_by_undo_not_rejected(small, tmp_path):
+    cli = _copy(small, tmp_path)
+    _ok(cli("curate", "assert", "Hyundai Rotem", "memberOf", "Poland", "--source", "https://example.org/a"))
+    refused = cli("curate", "reject", "Hyundai Rotem", "memberOf", "Poland")
+    assert refused.exit_code == 1 and "curate undo" in refused.stderr
+
+
+def test_a_merged_entity_keeps_its_own_wikidata_item(small, tmp_path):
+    cli = _copy(small, tmp_path)
+    before = cli.json("show", "Poland")["wikidata"]
+    _ok(cli("curate", "merge", "Poland", "South Korea"))
+    assert before and cli.json("show", "Poland")["wikidata"] == before
+    assert _sparql(cli, "SELECT ?w WHERE { <https://w3id.org/ties/entity/Country/Poland> owl:sameAs ?w }") == [
+        {"w": f"http://www.wikidata.org/entity/{before}"}
+    ]
+
+
+def test_importing_a_file_again_carries_its_undos_over(small, tmp_path):
+    source = _copy(small, tmp_path / "a")
+    _ok(source("curate", "reject", "Hyundai Rotem", "partyTo", "first K2 executive contract"))
+    exported = tmp_path / "decisions.jsonl"
+    _ok(source("curate", "export", exported))
+    target = Cli(tmp_path / "b" / "store")
+    shutil.copytree(small.store, target.store)
+    _ok(target("curate", "import", exported))
+    _ok(source("curate", "undo", "1"))
+    _ok(source("curate", "export", exported))
+    assert "imported 1" in _ok(target("curate", "import", exported))
+    assert [d["status"] for d in target.json("curate", "list")] == ["undone"]
