@@ -18,7 +18,7 @@ from graph.model import EntitySummary
 from graph.names import fold, match_key
 from graph.query.catalogue import source_key
 from graph.store import Store
-from graph.vocab import META_GRAPH, RELATION_BY_IRI, TYPE_BY_IRI, EntityType
+from graph.vocab import DECISIONS_GRAPH, META_GRAPH, RELATION_BY_IRI, TYPE_BY_IRI, EntityType
 
 __all__ = ["suggest", "neighbourhood", "tie", "document", "pair", "entity_node", "MAX_SUGGESTIONS"]
 
@@ -156,7 +156,7 @@ def document(store: Store, name: str) -> dict:
     with where its names (label and aliases) occur in the text."""
     info = next((d for d in queries.documents(store) if name in (d.name, d.id)), None)
     if info is None:
-        raise DocumentNotFoundError(name, [])
+        return _decision_source(store, name)
     node = ox.NamedNode(info.id)
     rows = store.select("SELECT ?d ?text WHERE { GRAPH ?d { ?d ties:text ?text } }", {"d": node})
     text = rows[0]["text"] if rows else ""
@@ -184,6 +184,29 @@ def document(store: Store, name: str) -> dict:
         "text": text,
         "entities": sorted(entities, key=lambda e: (e["type"], e["label"].casefold())),
         "marks": marks,
+    }
+
+
+def _decision_source(store: Store, name: str) -> dict:
+    """An analyst's decision cited as a tie's source ("decision 6"): what it says and quotes, in the
+    shape of a document, so that the explorer opens it as it opens a document."""
+    rows = store.select(
+        f"SELECT ?d ?name ?title ?at ?quote WHERE {{ GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name ; dcterms:title ?title }} "
+        f"GRAPH <{DECISIONS_GRAPH}> {{ ?d prov:generatedAtTime ?at OPTIONAL {{ ?d ties:citedQuote ?quote }} }} }}",
+        {"name": ox.Literal(name)},
+    )
+    if not rows:
+        raise DocumentNotFoundError(name, [])
+    r = rows[0]
+    text = r["quote"] or ""
+    return {
+        "name": name,
+        "id": r["d"],
+        "title": r["title"],
+        "date": str(r["at"])[:10],
+        "text": text,
+        "entities": [],
+        "marks": [],
     }
 
 

@@ -400,3 +400,26 @@ def test_importing_a_file_again_carries_its_undos_over(small, tmp_path):
     _ok(source("curate", "export", exported))
     assert "imported 1" in _ok(target("curate", "import", exported))
     assert [d["status"] for d in target.json("curate", "list")] == ["undone"]
+
+
+def test_the_explorer_opens_a_decision_cited_as_a_source(small, tmp_path):
+    from graph.serve.explorer import document
+
+    cli = _copy(small, tmp_path)
+    quote = "signed the first K2 executive contract with Hyundai Rotem"
+    _ok(
+        cli(
+            "curate",
+            "assert",
+            "Hyundai Rotem",
+            "memberOf",
+            "Poland",
+            "--source",
+            "poland_korea_arms_deals.html",
+            "--quote",
+            quote,
+        )
+    )
+    with open_store(cli.store) as store:
+        opened = document(store, "decision 1")
+    assert opened["id"].endswith("/decision/1") and opened["text"] == quote and "assert" in opened["title"]
