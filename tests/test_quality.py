@@ -15,8 +15,8 @@ def test_samples_against_project_gold():
     result = graph.evaluate(ROOT / "data" / "eval", SAMPLES)
     print(result.summary())
     assert result.documents == len(list(SAMPLES.iterdir())) and not result.failed_files
-    assert result.entity_f1 >= 0.88
-    assert result.question_recall >= 0.84 and result.question_precision >= 0.88
+    assert result.entity_f1 >= 0.90
+    assert result.question_recall >= 0.90 and result.question_precision >= 0.90
 
 
 def test_shared_corpus_meets_the_bar():

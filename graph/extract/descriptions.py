@@ -9,7 +9,8 @@ Apulia"). Prose usually says what a thing is, in a few set ways:
 - an apposition: "Aselsan, a defence electronics firm, ...";
 - a role word just before the name: "the architect Jacques Blondel",
   "defence firm Aselsan", "singer Tarkan";
-- a kind of place followed by "of": "the province of Ankara", "born in Hol".
+- a kind of place followed by "of": "the province of Ankara", "born in Hol";
+- a side of a place: "Kolvik on the eastern side", "the western shore of Ostby".
 
 The kind noun of the description ("manufacturer", "politician", "province")
 types the name. Only names whose type came from the recogniser are retyped:
@@ -108,6 +109,13 @@ _WHERE = re.compile(
     r"|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of)\s+$"
 )
 _LEAD = re.compile(r"^\s*(?:(?:the|The)\s+)?$")
+# A side of a place, in either order: "Kolvik on the eastern side (of the bay)", "the western shore of Ostby".
+_SIDE = (
+    r"(?:the|its)\s+(?:(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?|opposite|far"
+    r"|[A-Z][a-z]+an)\s+(?:side|shore|bank|coast|end|edge|flank)s?"
+)
+_ON_SIDE = re.compile(rf"^\s+on\s+{_SIDE}\b")
+_SIDE_OF = re.compile(rf"\b{_SIDE}\s+of\s+(?:the\s+)?$")
 
 
 def kind_of_noun(word: str) -> EntityType | None:
@@ -163,7 +171,9 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
             return kind
     before = _before(text, sentence, m)
     match = _BEFORE_OF.search(before)
-    if (match and match.group("noun") in _PLACE_OF) or _WHERE.search(before):
+    if (match and match.group("noun") in _PLACE_OF) or _WHERE.search(before) or _SIDE_OF.search(before):
+        return _L
+    if _ON_SIDE.match(after):
         return _L
     match = _BEFORE.search(before)
     return kind_of_noun(match.group("noun")) if match else None

@@ -52,6 +52,7 @@ class Mention:
     alias_of: Mention | None = None  # the long form an acronym stands for
     nested: bool = False  # named inside another name; tied only to that name
     surface: str | None = None  # the words as written, when the label differs
+    bare: str | None = None  # the name without the kind noun after it: "K9" of "K9 howitzer"
 
     @property
     def rank(self) -> int:
@@ -68,7 +69,8 @@ def gazetteer_matches(text: str, sentences: list[Sentence], gazetteer: Gazetteer
 
 def rule_candidates(text: str, sentences: list[Sentence], gazetteer: Gazetteer) -> list[list[Mention]]:
     """Each sentence's candidate mentions from everything but NER: the
-    gazetteer, typed phrases, titles, memoranda, products, lower-case heads."""
+    gazetteer, typed phrases, titles, memoranda, products, lower-case heads,
+    agreements signed under their kind."""
     out = []
     for index, (sent, matches) in enumerate(
         zip(sentences, gazetteer_matches(text, sentences, gazetteer), strict=False)
@@ -82,6 +84,7 @@ def rule_candidates(text: str, sentences: list[Sentence], gazetteer: Gazetteer) 
                 *_memoranda(chunk, sent, index),
                 *_products(chunk, sent, index, gaz),
                 *_lowercase_heads(chunk, sent, index, gaz),
+                *_signed_kinds(chunk, sent, index),
             ]
         )
     return out
@@ -314,7 +317,8 @@ def _products(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> lis
             g.start < end and start < g.end and g.type is not EntityType.Product for g in gaz
         ):
             continue
-        out.append(Mention(start, end, EntityType.Product, f"{name} {m.group(2)}", "pattern:product", 0.75, index))
+        label = f"{name} {m.group(2)}"
+        out.append(Mention(start, end, EntityType.Product, label, "pattern:product", 0.75, index, bare=name))
     for m in _BARE_CODE.finditer(chunk):
         if is_model_code(m.group(1)):
             start, end = sent.start + m.start(1), sent.start + m.end(1)
@@ -412,6 +416,28 @@ def _lowercase_heads(chunk: str, sent: Sentence, index: int, gaz: list[Mention])
             out.append(
                 Mention(start, end, kind, label, f"pattern:lowercase-{kind.value.lower()}", 0.7, index, inner=inside)
             )
+    return out
+
+
+# "signed a technology-transfer and technical-assistance contract": an agreement the text names by what
+# it is about, in hyphenated compounds of the words agreements are named with, as the parties sign it.
+_KIND_COMPOUND = r"[a-z]+-[a-z]+"
+_SIGNED_KIND = re.compile(
+    rf"\b(?:signed|concluded|agreed|awarded)\s+(?:a|an)\s+((?:{_KIND_COMPOUND})(?:,?\s+(?:and\s+)?{_KIND_COMPOUND}){{0,3}}"
+    rf"\s+(?:{_AGREEMENT_HEADS}))\b"
+)
+_AGREEMENT_WORDS = re.compile(rf"\b(?:{_AGREEMENT_MODIFIERS})\b")
+
+
+def _signed_kinds(chunk: str, sent: Sentence, index: int) -> list[Mention]:
+    """ "X and Y signed a technology-transfer contract": the agreement they sign, by its kind."""
+    out = []
+    for m in _SIGNED_KIND.finditer(chunk):
+        label = m.group(1)
+        if not _AGREEMENT_WORDS.search(label.rsplit(" ", 1)[0]):
+            continue  # "a two-year contract", "a long-term deal": how long, not what about
+        start = sent.start + m.start(1)
+        out.append(Mention(start, start + len(label), EntityType.Agreement, label, "pattern:signed-kind", 0.6, index))
     return out
 
 

@@ -178,8 +178,13 @@ def find_ties(doc: DocumentContext, parses: dict[int, list[tuple[int, object]]] 
         keep(tie)
     for tie in _contained_ties(text, list(ties.values()), entities):
         keep(tie)
-    for tie in _sole_country_ties(text, sentences, mentions, keys, list(ties.values()), entities):
+    sole = list(_sole_country_ties(text, sentences, mentions, keys, list(ties.values()), entities))
+    for tie in sole:
         keep(tie)
+    if sole:
+        # "Born in X, Saskatchewan" in a text whose one country is Canada: X lies in Canada as well
+        for tie in _contained_ties(text, list(ties.values()), entities):
+            keep(tie)
     return _strongest(list(ties.values()))
 
 
@@ -203,7 +208,15 @@ def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
         t.subject for t in ties if t.predicate in (Relation.locatedIn, Relation.basedIn) and t.object == country
     }
     named = any(k == country and not m.demonym for m, k in zip(mentions, keys, strict=False))
-    if not named or not any(entities[k].type is EntityType.Place for k in placed_in):
+    # "the Canadian province of Alberta": a demonym that places a place in its country names the country
+    stated_place = any(
+        t.predicate is Relation.locatedIn
+        and t.object == country
+        and entities[t.subject].type is EntityType.Place
+        and t.evidence.method.startswith("dependency:")
+        for t in ties
+    )
+    if not (named or stated_place) or not any(entities[k].type is EntityType.Place for k in placed_in):
         return  # the text must name the country and place a place in it
     containers: dict[str, set[str]] = {}
     for t in ties:
@@ -359,7 +372,8 @@ def _structure_ties(text, sentences, index, items, clauses, entities, by_sentenc
             found = (
                 described[anaphor.noun]
                 if anaphor.noun is not None
-                else _antecedent(text, anaphor, offset, index, sentences, by_sentence, resolved, entities)
+                else _bound(anaphor, owners, entities)
+                or _antecedent(text, anaphor, offset, index, sentences, by_sentence, resolved, entities)
             )
             if found is not None:
                 names.append(syntax.Name(anaphor.start, anaphor.end, entities[found[0]].type))
@@ -407,6 +421,14 @@ def _structure_ties(text, sentences, index, items, clauses, entities, by_sentenc
 
 
 _LOOKBACK = 3  # sentences
+
+
+def _bound(anaphor, owners: list[tuple[str, Sentence]], entities) -> tuple[str, Sentence] | None:
+    """The subject of a possessive's own clause, where it is a name of a type the pronoun can stand for."""
+    if anaphor.binder is None or anaphor.binder >= len(owners):
+        return None
+    found = owners[anaphor.binder]
+    return found if entities[found[0]].type in anaphor.types else None
 
 
 def _antecedent(

@@ -379,6 +379,8 @@ def _absorb(entity: Entity, m: Mention) -> None:
         return
     if m.surface and _clean(m.surface) != _clean(m.label):
         entity.aliases.add(_clean(m.surface))
+    if m.bare:
+        entity.aliases.add(m.bare)  # "F414 engine" is also "F414"
     surface = _clean(m.label)
     if entity.method != "gazetteer" and _better_label(surface, entity.label, entity.type):
         entity.aliases.add(entity.label)

@@ -117,6 +117,7 @@ class Anaphor:
     noun: str | None = None  # a described noun: the entity said to be one
     plural: bool = False  # "these efforts": every name of one kind the text has just listed
     pointing: bool = False  # "this visit": a demonstrative, pointing back at what was just told
+    binder: int | None = None  # a possessive's clause subject, a name (index into the names): "X sold its stake"
 
 
 _PRONOUNS = {
@@ -205,7 +206,13 @@ def anaphors(doc, names: list[Name], described: frozenset[str] = frozenset()) ->
             continue
         lower = tok.lower_
         if tok.pos_ == "PRON" and lower in _PRONOUNS and tok.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj"):
-            out.append(Anaphor(tok.idx, tok.idx + len(tok), frozenset(_PRONOUNS[lower])))
+            binder = _binder(tok, names) if tok.dep_ == "poss" else None
+            kinds = _PRONOUNS[lower]
+            if tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in _TRADED:
+                kinds = kinds - PLACES  # "it was sold in X": what is sold or shown is no place
+            out.append(Anaphor(tok.idx, tok.idx + len(tok), frozenset(kinds), binder=binder))
+        elif _of_a_name(tok, taken):
+            continue  # "the town of Kolvik", "the province of Alberta": the noun is the name after it
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in described and _definite(tok):
             out.append(Anaphor(tok.idx, tok.idx + len(tok), frozenset(EntityType), tok.lemma_.lower()))
         elif tok.pos_ == "NOUN" and lower in KIND_NOUNS and _definite(tok):
@@ -215,6 +222,78 @@ def anaphors(doc, names: list[Name], described: frozenset[str] = frozenset()) ->
             out.append(Anaphor(tok.idx, tok.idx + len(tok), frozenset(kinds), plural=True))
     return out
 
+
+# Kinds of place whose noun is the name after its "of": "the town of X" is X ("the capital of X" is not).
+NAMING_PLACES = {
+    "city", "town", "village", "hamlet", "municipality", "comune", "commune", "county", "district", "region",
+    "province", "island", "borough", "parish", "township", "state",
+}  # fmt: skip
+
+
+def _the_place_named(noun) -> bool:
+    """ "the town (of X)": one kind of place, singular and definite."""
+    return (
+        noun.tag_ == "NN"
+        and noun.lemma_.lower() in NAMING_PLACES
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+    )
+
+
+def _of_a_name(noun, taken: set[int]) -> bool:
+    """A kind of place followed by "of" and the name it is ("the town of X"), not a noun pointing back."""
+    return (
+        noun.pos_ == "NOUN"
+        and _the_place_named(noun)
+        and any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(p.dep_ == "pobj" and p.i in taken for p in c.children)
+            for c in noun.children
+        )
+    )
+
+
+_BINDING_STEPS = 6  # heads walked up from a possessive to its verb
+
+
+def _binder(pronoun, names: list[Name]) -> int | None:
+    """The name a possessive pronoun's own clause has for subject: "Türkiye builds A, and Poland
+    uses B for its C" (its: Poland, not Türkiye). A subject that holds the pronoun binds nothing."""
+    tok = pronoun
+    for _ in range(_BINDING_STEPS):
+        if tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects:
+            if tok.dep_ in ("xcomp", "conj", "advcl"):
+                continue  # "X agreed to sell its stake": the subject of the verb it hangs on
+            return None
+        subject = subjects[0]
+        if subject.left_edge.i <= pronoun.i <= subject.right_edge.i:
+            return None
+        for candidate in (subject, *(c for c in subject.children if c.dep_ == "appos")):
+            for n, name in enumerate(names):
+                if name.start <= candidate.idx < name.end and not name.demonym:
+                    return n
+        return None
+    return None
+
+
+# Verbs whose passive subject is a thing made to be sold, shown or read, never a place.
+_TRADED = {
+    "sell",
+    "market",
+    "release",
+    "show",
+    "screen",
+    "broadcast",
+    "air",
+    "publish",
+    "print",
+    "distribute",
+    "export",
+}
 
 # What "these efforts", "those steps" may gather: the undertakings a text has just listed.
 _UNDERTAKINGS = {"effort", "initiative", "undertaking", "venture", "work", "step", "move", "investment", "deal"}
@@ -595,6 +674,8 @@ class _Clause:
                 self.names[n].type is EntityType.Person
             ):
                 out.append(head.head.head)
+        if place.dep_ == "pobj" and head.lower_ == "of" and _the_place_named(head.head):
+            out.append(head.head)  # "the town of X": the town is X ("a town of X" is in X)
         if place.dep_ in ("attr", "acomp") and head.lemma_ in _COPULAS:
             # "His brother was X"; "The platform is X, a group ..."
             out += [c for c in head.children if c.dep_ == "nsubj" and self.free(c) and c.pos_ == "NOUN"]
@@ -641,8 +722,9 @@ def _pobjs(prep) -> list:
             # "in the Lazio region": in Lazio
             out += [c for c in x.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if x.pos_ == "NOUN" and prep.lower_ != "of":
-            # "in the province of X" is in X; "in a factory in X" is in X
-            hops = ("of", "in") if prep.lower_ in _SPATIAL_PREPS else ("of",)
+            # "in the province of X" is in X; "in a factory in X" is in X; "on order in X": a bare
+            # singular noun after a preposition names a state ("in service", "on display"), not a thing
+            hops = ("of", "in") if prep.lower_ in _SPATIAL_PREPS or _bare_state(x) else ("of",)
             out += [
                 y
                 for c in x.children
@@ -652,6 +734,11 @@ def _pobjs(prep) -> list:
                 for y in (p, *p.conjuncts)
             ]
     return out
+
+
+def _bare_state(noun) -> bool:
+    """A singular common noun with nothing before it ("service", "order", "display")."""
+    return noun.tag_ == "NN" and not any(c.i < noun.i for c in noun.children)
 
 
 def _spread(tok) -> list:
@@ -742,6 +829,8 @@ def _within_clause_path(a, b, events: set | None = None, others: set | None = No
         # from a conjunct's modifier into another conjunct crosses two things ("A's X and B's Y").
         or (t.dep_ == "conj" and t.pos_ not in ("VERB", "AUX") and t is not a and t is not b)
         or (t.dep_ in ("conj", "advcl") and _own_subject(t) and not scene)
+        # "not to A (but to B)": the text denies what the path would say
+        or (t.pos_ == "ADP" and any(c.dep_ == "neg" for c in t.children))
         for t in legs
     )
 
@@ -786,14 +875,15 @@ def _arguments(verb, depth: int = 0) -> tuple[list, list, list[tuple[str, Any]],
             patients += _spread(c)
             passive = True
         elif d == "dative" and c.pos_ == "ADP":
-            preps += [(c.lower_, p) for p in _pobjs(c)]  # "offering X for Y"
+            preps += [(pr.lower_, p) for pr in _said_preps(c) for p in _pobjs(pr)]  # "offering X for Y"
         elif d in _OBJECTS or (d == "attr" and verb.lemma_ not in _COPULAS):
             patients += _spread(c)
         elif d == "agent":
             actors += _pobjs(c)
         elif d == "prep":
-            preps += [(c.lower_, p) for p in _pobjs(c)]
-            preps += [(c.lower_, p) for pc in c.children if pc.dep_ == "prep" for p in _pobjs(pc)]  # "out of"
+            for pr in _said_preps(c):
+                preps += [(pr.lower_, p) for p in _pobjs(pr)]
+                preps += [(pr.lower_, p) for pc in pr.children if pc.dep_ == "prep" for p in _pobjs(pc)]  # "out of"
     own = [c for c in verb.children if c.dep_ in (*_SUBJECTS, "nsubjpass") and c.lower_ not in _WH]
     relative = _relative_noun(verb)
     if relative is not None:
@@ -809,6 +899,13 @@ def _arguments(verb, depth: int = 0) -> tuple[list, list, list[tuple[str, Any]],
     elif not actors and not passive and verb.dep_ in ("xcomp", "conj", "advcl") and depth < 3:
         actors, patients, passive = _shared(verb, patients, depth)
     return actors, patients, preps, passive
+
+
+def _said_preps(prep) -> list:
+    """A preposition and those coordinated with it, each on its own ("in service or on order in X"),
+    less any the text denies ("not to A but to B": B alone)."""
+    coordinated = [prep, *(x for x in prep.conjuncts if x.dep_ == "conj" and x.pos_ == "ADP")]
+    return [p for p in coordinated if not any(c.dep_ == "neg" for c in p.children)]
 
 
 def _relative_noun(verb):
@@ -962,10 +1059,11 @@ class _Reverse:
 
 
 def _pair(clause: _Clause, a, b, kind, method: str, typed_only: bool = False) -> None:
-    for x in clause.who(a):
-        for y in clause.who(b):
-            if x == y:
-                continue
+    left, right = clause.who(a), clause.who(b)
+    for x in left:
+        for y in right:
+            if x == y or y in left or x in right:
+                continue  # "franchises, which include A, B and C": one noun listing both ties neither to the other
             ta, tb = clause.kind(x, a), clause.kind(y, b)
             # an adjective's country says too little for a kind: "Korean technology" is not Korea
             relation = None if a.i in clause.weak or b.i in clause.weak else kind(ta, tb)
@@ -1013,12 +1111,21 @@ def _noun_links(clause: _Clause, noun) -> None:
             # a noun speaking for the names it lists ties none of them to another
             listing = {"appos", "as", "including", "like"} | ({"of"} if noun.lemma_.lower() in _COLLECTIVES else set())
             mods = [(slot, tok) for slot, tok in mods if slot not in listing and not clause.who(tok) & heads]
+        named_of = {
+            x.i
+            for c in noun.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children
+            if p.dep_ == "pobj"
+            for x in _spread(p)
+        }
         for slot, tok in mods:
             for h in heads:
                 for m in clause.who(tok):
                     if h != m:
                         # a name said to be a town is a place, whatever its name alone suggested
-                        _modifier_link(clause, h, m, slot, role, clause.kind(h, noun))
+                        direct = slot != "of" or tok.i in named_of
+                        _modifier_link(clause, h, m, slot, role, clause.kind(h, noun), direct)
         return
     # A noun that names nothing: what it says about the names that hang on it.
     kind = _NOMINALS.get(noun.lemma_.lower())
@@ -1049,22 +1156,25 @@ def _role(noun) -> str:
     return lemma
 
 
-def _modifier_link(clause: _Clause, h: int, m: int, slot: str, role: str | None, kind: EntityType) -> None:
+def _modifier_link(
+    clause: _Clause, h: int, m: int, slot: str, role: str | None, kind: EntityType, direct: bool = True
+) -> None:
     th, tm = kind, clause.names[m].type
     if slot == "appos" and th == tm:
         return  # "Mexico, Indonesia, Australia": a list, not one thing said of another
     method = f"dependency:{slot}" + (f"-{role}" if role else "")
-    relation, head_first = _modifier_kind(th, tm, slot, role, clause.names[m].demonym)
+    relation, head_first = _modifier_kind(th, tm, slot, role, clause.names[m].demonym, direct)
     if relation is None and role is None and slot in ("appos", "compound"):
         return  # two names side by side say nothing by grammar alone ("Lakers, Celtics", "Hyundai Rotem Ankara")
     clause.add(h, m, relation, method, swap=not head_first)
 
 
 def _modifier_kind(
-    th: EntityType, tm: EntityType, slot: str, role: str | None, demonym: bool
+    th: EntityType, tm: EntityType, slot: str, role: str | None, demonym: bool, direct: bool = True
 ) -> tuple[Relation | None, bool]:
     """The kind of a name H (or the role noun standing for it) with a modifier
-    M of it, and whether H is the subject."""
+    M of it, and whether H is the subject; DIRECT: M is the object of H's own
+    preposition, not a name a common noun passed on ("X of the town of M")."""
     owner = slot in ("poss", "compound", "amod", "of", "at", "for", "with", "from")
     if th is EntityType.Person and role is not None:
         if role in _LEADER_ROLES and owner and tm in ORGS | PLACES:
@@ -1094,6 +1204,13 @@ def _modifier_kind(
         place = spatial(th, tm)
         if place is not None:
             return place, True
+    if slot == "of" and direct and role is None and th in ORGS | {EntityType.Place} and tm in PLACES:
+        # a name after a name and "of": "the Samarqand Region of Uzbekistan", "the Audit Office of Norway"
+        place = spatial(th, tm)
+        if place is not None:
+            return place, True
+    if of_place and th is EntityType.Country and tm is EntityType.Place:
+        return Relation.locatedIn, False  # "the Canadian province of Alberta", "Norway's county of Nordland"
     if (
         slot == "appos"
         and tm is EntityType.Country

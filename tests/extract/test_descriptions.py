@@ -62,3 +62,18 @@ def test_the_recognisers_reading_is_kept_where_the_text_says_nothing(extractor):
 )
 def test_kind_nouns_say_a_type_and_ambiguous_ones_do_not(noun, kind):
     assert kind_of_noun(noun) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "The Tarvik Tunnel runs between Brenna on the western side of Ostby and Kolvik on the eastern side.",
+            ("Brenna", "Ostby", "Kolvik"),
+        ),
+        ("The Kessel Bridge joins Brenna on the European shore with Kolvik on the Asian shore.", ("Brenna", "Kolvik")),
+    ],
+)
+def test_a_name_on_a_side_or_shore_of_a_place_and_the_place_whose_side_it_is_are_places(extractor, text, names):
+    got = types(extractor, text)
+    assert all(got.get(name) is EntityType.Place for name in names), got

@@ -142,3 +142,29 @@ def test_a_name_in_brackets_after_a_name_of_its_kind_is_another_name_of_it(extra
     x = extractor.extract(text_document("The painter grew up in Kristiania (now Oslo) before moving to Bergen."))
     oslo = [e for e in x.entities.values() if e.label == "Oslo"]
     assert len(oslo) == 1 and "Kristiania" in oslo[0].aliases, found(x)
+
+
+def test_a_product_named_with_its_kind_noun_is_also_found_by_its_name_alone(extractor):
+    x = extractor.extract(text_document("The Vorlak is powered by two T414 engines from Kalmar Works."))
+    product = next(e for e in x.entities.values() if e.type is EntityType.Product and "T414" in e.label)
+    assert "T414" in product.aliases | {product.label}
+
+
+@pytest.mark.parametrize(
+    ("text", "agreement"),
+    [
+        (
+            "In July 2008 Vestra Motors and Kolby Works signed a technology-transfer and technical-assistance "
+            "contract for the Falcon.",
+            "technology-transfer and technical-assistance contract",
+        ),
+        ("The two firms concluded an arms-export agreement in 2019.", "arms-export agreement"),
+    ],
+)
+def test_an_agreement_signed_under_a_compound_of_what_it_is_about_is_an_agreement(extractor, text, agreement):
+    assert found(extractor.extract(text_document(text))).get(agreement) is EntityType.Agreement
+
+
+def test_a_contract_described_by_its_length_is_no_named_agreement(extractor):
+    names = found(extractor.extract(text_document("Ilka Varga signed a two-year contract with Brenna United.")))
+    assert EntityType.Agreement not in names.values(), names

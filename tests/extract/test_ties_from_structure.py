@@ -160,3 +160,63 @@ def test_this_visit_opening_a_sentence_is_the_event_the_sentence_before_told_of(
         "This summit opened a new chapter for both countries.",
     )
     assert Relation.participatesIn in tied(got, "Erik Dahl", "2024 Oslo Summit")
+
+
+def test_each_preposition_of_a_coordination_places_the_subject_and_a_bare_state_noun_passes_its_place_on(extractor):
+    got = ties(
+        extractor, "The Vorlak is now in service or on order in several countries, including Norway and Finland."
+    )
+    assert tied(got, "Vorlak", "Norway") and tied(got, "Vorlak", "Finland")
+
+
+def test_a_possessive_stands_for_the_subject_of_its_own_clause_not_the_first_name_of_the_sentence(extractor):
+    got = ties(
+        extractor, "Vestria builds its own Brakk rifle under licence, and Ostland uses a Vorlak chassis for its Falcon."
+    )
+    assert tied(got, "Falcon", "Ostland") and not tied(got, "Falcon", "Vestria")
+
+
+@pytest.mark.parametrize(
+    ("text", "inner", "outer"),
+    [
+        ("Marten Hollis was a politician in the Canadian province of Alberta.", "Alberta", "Canada"),
+        ("Ilka Varga was born in the French region of Alsace.", "Alsace", "France"),
+        ("Kalvik is a town in the Tarvo Region of Estonia.", "Tarvo Region", "Estonia"),
+        ("Brenna is a peak in the Varga Mountains of northern Alaska.", "Varga Mountains", "Alaska"),
+    ],
+)
+def test_a_place_named_after_of_lies_in_the_country_or_place_its_noun_is_given(extractor, text, inner, outer):
+    assert (inner, Relation.locatedIn, outer) in ties(extractor, text)
+
+
+def test_a_denied_preposition_ties_nothing_and_its_but_conjunct_takes_its_place(extractor):
+    got = ties(extractor, "The Tarvo Agency awarded the Falcon contract not to Vestra Motors but to Kolby Works.")
+    assert tied(got, "Tarvo Agency", "Kolby Works")
+    assert not tied(got, "Tarvo Agency", "Vestra Motors") and not tied(got, "Falcon contract", "Vestra Motors")
+
+
+def test_a_kind_of_place_followed_by_of_and_a_name_is_that_place_not_an_earlier_one(extractor):
+    got = ties(extractor, "The Tarva Glacier flows south to join the Brenna Glacier just above the town of Kolvik.")
+    assert not tied(got, "Tarva Glacier", "Kolvik")
+
+
+def test_names_one_noun_lists_are_not_tied_to_each_other_through_it(extractor):
+    text = "The Tarvo Agency works with several groups, which include the Vestra Group, the Kolby Group and the Ostvik Group."
+    got = ties(extractor, text)
+    assert tied(got, "Tarvo Agency", "Kolby Group")
+    assert not tied(got, "Vestra Group", "Kolby Group") and not tied(got, "Kolby Group", "Ostvik Group")
+
+
+def test_what_is_sold_is_no_place_so_it_points_past_the_places_before_it(extractor):
+    text = "Brenna is a town in Vestria. The Falcon soap was first made there in 1960. It was also sold in Norway."
+    got = ties(extractor, text)
+    assert tied(got, "Falcon", "Norway") and not tied(got, "Brenna", "Norway") and not tied(got, "Vestria", "Norway")
+
+
+def test_the_one_country_a_demonym_places_a_province_in_holds_the_places_that_province_holds(extractor):
+    text = (
+        "Marten Hollis was a politician in the Canadian province of Alberta. "
+        "Born in Brenna, Tarvask, he moved to Alberta in 1930."
+    )
+    got = ties(extractor, text)
+    assert ("Tarvask", Relation.locatedIn, "Canada") in got and ("Brenna", Relation.locatedIn, "Canada") in got
