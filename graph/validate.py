@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from graph.errors import DataFileError, ValidationRunError
 from graph.resources import ontology_path
 from graph.store import INCOMPLETE_DOCUMENTS, Store
-from graph.vocab import DECISION
+from graph.vocab import DECISION, TIES
 
 __all__ = ["ValidationReport", "validate"]
 
@@ -41,7 +41,7 @@ def validate(store: Store) -> ValidationReport:
         )
     except Exception as exc:  # pySHACL's own failures: report them as "could not run"
         raise ValidationRunError(f"pySHACL could not run ({exc.__class__.__name__}: {exc})") from exc
-    problems = _span_problems(store) + _orphan_graphs(store)
+    problems = _ties_without_evidence(store, shapes) + _span_problems(store) + _orphan_graphs(store)
     report = text if not problems else text + "\nProblems with documents and evidence spans:\n" + "\n".join(problems)
     return ValidationReport(conforms=bool(conforms) and not problems, text=report, problems=problems)
 
@@ -53,6 +53,28 @@ def _union(store: Store):
 
     lines = "\n".join(f"{ox.Triple(q.subject, q.predicate, q.object)} ." for q in store.quads())
     return rdflib.Graph().parse(data=lines, format="nt")
+
+
+def _ties_without_evidence(store: Store, shapes) -> list[str]:
+    """The check of ties:RelationHasEvidenceShape, as two scans of the store compared in memory:
+    pySHACL runs its SPARQL once per entity, parsing it each time, and a FILTER NOT EXISTS walks a
+    country's thousands of evidence nodes for each of its ties."""
+    from rdflib import RDFS, URIRef
+
+    tied = URIRef(TIES + "tiedTo")
+    kinds = " ".join(f"<{p}>" for p in shapes.transitive_subjects(RDFS.subPropertyOf, tied))
+    stated = {
+        (r["s"], r["p"], r["o"])
+        for r in store.select(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }"
+        )
+    }
+    rows = store.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {kinds} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    return [
+        f"{r['s']} {r['p']} {r['o']}: a tie without evidence (no sentence or decision states it)"
+        for r in rows
+        if (r["s"], r["p"], r["o"]) not in stated
+    ]
 
 
 def _orphan_graphs(store: Store) -> list[str]:

@@ -538,7 +538,8 @@ def test_killed_ingest_leaves_whole_documents_and_a_rerun_completes(tmp_path):
     rerun = run_ties(store, "ingest", folder, "--no-ner")
     assert rerun.returncode == 0, rerun.stderr
     assert sum(line.startswith("incomplete ") for line in rerun.stderr.splitlines()) == len(left), rerun.stderr
-    assert run_ties(store, "validate").returncode == 0
+    checked = run_ties(store, "validate")
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr
     assert sum(1 for line in rerun.stdout.splitlines() if line.startswith("unchanged")) == after_kill
     assert sum(1 for line in rerun.stdout.splitlines() if line.startswith("added")) == total - after_kill
     after_rerun = cli.json("stats")["documents"]

@@ -9,6 +9,7 @@ every other ``*.tsv`` (label, type, aliases, wikidata, country)."""
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,12 +66,10 @@ class Gazetteer:
 
     @classmethod
     def load(cls, folders: list[Path]) -> Gazetteer:
-        entries: list[Entry] = []
-        for folder in folders:
-            files = sorted(folder.glob("*.tsv")) if folder.is_dir() else [folder]
-            for path in files:
-                entries.extend(_read_file(path))
-        return cls(entries)
+        files = [path for folder in folders for path in (sorted(folder.glob("*.tsv")) if folder.is_dir() else [folder])]
+        # Building the trie takes a fifth of a second; a process that ingests again (the explorer, a
+        # notebook, the tests) reuses it while no file has changed. A gazetteer is never changed after.
+        return _built(tuple((path, *_stamp(path)) for path in files))
 
     def bilateral(self, kind: str, countries: frozenset[str]) -> Entry | None:
         """The one agreement of this kind ("free trade agreement", folded) whose
@@ -215,3 +214,16 @@ def _entity_row(path: Path, n: int, row: list[str]) -> Entry:
             f"{path}, row {n}: unknown type {kind!r}; use one of {[t.value for t in EntityType]}"
         ) from exc
     return Entry(label, entity_type, _split(aliases), wikidata or None, country or None)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)  # _read_file reports the file that cannot be read
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _built(files: tuple[tuple[Path, int, int], ...]) -> Gazetteer:
+    return Gazetteer([entry for path, *_ in files for entry in _read_file(path)])

@@ -261,6 +261,7 @@ def test_api_answers_past_the_time_limit_are_stopped_with_what_to_do(samples_sto
     assert status == 503 and ctype.startswith("application/json") and "--timeout" in body["error"]
 
 
+@pytest.mark.slow  # starts a SPARQL server
 def test_api_reads_a_store_on_a_sparql_server_as_it_reads_the_embedded_one(samples, served, tmp_path):
     from graph.store import open_store as open_any
     from tests.store.test_remote import OxigraphServer

@@ -25,6 +25,9 @@ from graph.serve.server import Limits
 from graph.store import open_store
 from tests.serve.test_server import Served
 
+# Left out of the README's quick run, run with `pytest -m slow`: each test starts `ties serve` and waits on it.
+pytestmark = pytest.mark.slow
+
 TIES = Path(sys.executable).parent / "ties"
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 DEEP_BRACES = "ASK " + "{" * 3000 + "}" * 3000

@@ -42,6 +42,9 @@ from graph.store.remote import (
 )
 from tests.helpers import SAMPLES, SHARED_CORPUS
 
+# Left out of the README's quick run, run with `pytest -m slow`: each test starts a SPARQL server.
+pytestmark = pytest.mark.slow
+
 SOURCE = SHARED_CORPUS if SHARED_CORPUS.is_dir() else SAMPLES
 FEW = ["altay_hyundai_rotem.txt", "barakah_kepco.html", "kai_tusas_kt1_press_release.txt"]
 

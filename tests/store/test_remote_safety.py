@@ -19,6 +19,9 @@ from graph.store.remote import LOCK_GRAPH, credentials_for, open_remote
 from tests.helpers import Cli
 from tests.store.test_remote import OxigraphServer, few_documents, graph_sizes
 
+# Left out of the README's quick run, run with `pytest -m slow`: each test starts a SPARQL server and waits out leases.
+pytestmark = pytest.mark.slow
+
 LOCK_TRIPLES = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{LOCK_GRAPH}> {{ ?s ?p ?o }} }}"
 
 

@@ -18,6 +18,9 @@ from graph.store import StoreNotice, open_store
 from graph.validate import validate
 from tests.helpers import Cli
 
+# Left out of the README's quick run, run with `pytest -m slow`: damaged stores, other users, failed bulk loads.
+pytestmark = pytest.mark.slow
+
 NOTE = "Seoul and Warsaw signed a defence agreement.\n\nHyundai Rotem will deliver K2 tanks to Poland in 2026.\n"
 
 # A CLI run as user nobody when the tests run as root (a non-root user is refused writes to a
@@ -27,6 +30,7 @@ AS_ANOTHER_USER = """
 import os, sys
 import cli, pyshacl, rdflib
 from graph.resources import ontology_path
+
 shapes = rdflib.Graph().parse(ontology_path(), format="turtle")
 data = rdflib.Graph().parse(data="<urn:a> <urn:b> <urn:c> .", format="nt")
 pyshacl.validate(data, shacl_graph=shapes, ont_graph=shapes, inference="none", advanced=True, allow_warnings=True)
@@ -98,7 +102,6 @@ def test_a_read_only_store_can_be_read_and_validated(shared_folder, keep_lock_fi
     )  # reading created nothing
 
 
-@pytest.mark.slow
 def test_a_store_that_cannot_be_read_or_written_fails_with_one_line(shared_folder):
     store = made_read_only(shared_folder, keep_lock_files=True)
     writing = run_as_another_user(store, "remove", "note.txt")
@@ -195,7 +198,6 @@ def damaged(store: Path, table: Path, into: Path) -> Path:
     return copy
 
 
-@pytest.mark.slow
 def test_validate_reports_every_damaged_table(tmp_path):
     (tmp_path / "note.txt").write_text(NOTE)
     store = tmp_path / "store"
