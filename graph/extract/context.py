@@ -40,6 +40,17 @@ class DocumentContext:
         return list(self.by_sentence.get(index, []))
 
     @cached_property
+    def named_at(self) -> dict[str, list[int]]:
+        """Entity key -> where the text names it (mention starts, in order; names inside names left out)."""
+        starts: dict[str, list[int]] = {}
+        for mention, key in zip(self.mentions, self.keys, strict=True):
+            if not mention.nested:
+                starts.setdefault(key, []).append(mention.start)
+        for found in starts.values():
+            found.sort()
+        return starts
+
+    @cached_property
     def top_countries(self) -> list[str]:
         """The document's countries, most named first (a name inside another name not counted)."""
         counts = Counter(

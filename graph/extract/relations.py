@@ -16,6 +16,7 @@ their reason, and so do the gazetteer's home countries."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
 
 from graph.extract import syntax
@@ -166,7 +167,7 @@ def find_ties(doc: DocumentContext, parses: dict[int, list[tuple[int, object]]] 
                 keep(tie)
         if parses is not None and index in parses:
             found = _structure_ties(
-                text, sentences, index, items, parses[index], entities, by_sentence, resolved, described
+                text, sentences, index, items, parses[index], entities, by_sentence, resolved, described, doc.named_at
             )
         elif parses is not None:
             found = _co_mentions(text, sent, items, entities)  # a heading or list line: no statement to parse
@@ -230,6 +231,9 @@ def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
         relation = syntax.spatial(entities[key].type, EntityType.Country)
         if relation is None or key in placed_in or key in containers:
             continue  # placed somewhere already: what holds that place says its country, if anything
+        home = entities[key].country
+        if home is not None and home != entities[country].label:
+            continue  # "studied in Paris" in a text naming Germany only: Paris lies where the gazetteer puts it
         if entities[key].type in (EntityType.InternationalOrganization, EntityType.Event):
             continue  # these cross borders: an event is often held abroad
         here = sentences[m.sentence]
@@ -333,7 +337,7 @@ _ANAPHOR_WORD = re.compile(
 )
 
 
-def _structure_ties(text, sentences, index, items, clauses, entities, by_sentence, resolved, described):
+def _structure_ties(text, sentences, index, items, clauses, entities, by_sentence, resolved, described, named_at):
     """Ties along the grammatical paths of one sentence's clauses; pairs in a
     clause with no path are co-mentioned."""
     sent = sentences[index]
@@ -373,7 +377,7 @@ def _structure_ties(text, sentences, index, items, clauses, entities, by_sentenc
                 described[anaphor.noun]
                 if anaphor.noun is not None
                 else _bound(anaphor, owners, entities)
-                or _antecedent(text, anaphor, offset, index, sentences, by_sentence, resolved, entities)
+                or _antecedent(text, anaphor, offset, index, sentences, by_sentence, resolved, entities, named_at)
             )
             if found is not None:
                 names.append(syntax.Name(anaphor.start, anaphor.end, entities[found[0]].type))
@@ -432,13 +436,16 @@ def _bound(anaphor, owners: list[tuple[str, Sentence]], entities) -> tuple[str, 
 
 
 def _antecedent(
-    text, anaphor, offset, index, sentences, by_sentence, resolved, entities
+    text, anaphor, offset, index, sentences, by_sentence, resolved, entities, named_at
 ) -> tuple[str, Sentence] | None:
     """The entity a pronoun or definite description stands for: in this
     sentence before it, else in the nearest of the few sentences before, the
     first-named entity of a compatible type there (a sentence's first name
-    is most often its subject)."""
+    is most often its subject). "He" or "she" stands for the person the text
+    has named most so far among those the few sentences before name."""
     at = offset + anaphor.start
+    if anaphor.types == _PERSON:
+        return _salient_person(text, at, index, sentences, by_sentence, resolved, entities, named_at)
     for back in range(0, _LOOKBACK + 1):
         s = index - back
         if s < 0:
@@ -461,6 +468,35 @@ def _antecedent(
         if back > 0 and sentences[s].heading:
             break
     return None
+
+
+_PERSON = frozenset({EntityType.Person})
+_SALIENT = 2  # times named: a person the text keeps naming
+
+
+def _salient_person(text, at, index, sentences, by_sentence, resolved, entities, named_at):
+    """ "Smith joined X in 2001. In 2005, President Jones named Smith envoy. He served ...": of the
+    people the few sentences before name (anywhere in them), the one named most often up to the
+    pronoun, the text's main figure; among equals, the first named in the nearest sentence."""
+    best: tuple[tuple[int, int, int], str, Sentence] | None = None
+    for back in range(0, _LOOKBACK + 1):
+        s = index - back
+        if s < 0:
+            break
+        named = [(m.start, k) for m, k in by_sentence.get(s, []) if not m.nested and not m.demonym]
+        named += resolved.get(s, [])
+        for start, k in named:
+            if start >= at or entities[k].type is not EntityType.Person:
+                continue
+            said = bisect_left(named_at.get(k, []), at) + sum(1 for a, r in resolved.get(s, []) if r == k and a < at)
+            if back > 0 and said < _SALIENT and len(text[sentences[s].start : start].split()) > _OPENING_WORDS:
+                continue  # named once, inside a sentence before: no subject the pronoun goes on with
+            rank = (said, -back, -start)
+            if best is None or rank > best[0]:
+                best = (rank, k, sentences[s])
+        if back > 0 and sentences[s].heading:
+            break
+    return None if best is None else (best[1], best[2])
 
 
 _VISITOR_GAP = re.compile(r"\s*['’]s?\s*$")
@@ -679,7 +715,7 @@ def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[
         if inner_key not in entities or inner_key == key:
             continue
         relation = _inner_relation(outer, inner.entry.type)
-        if relation is None:
+        if relation is None or (relation is Relation.locatedIn and _named_after(text, m, inner)):
             continue
         subj, obj = (
             (inner_key, key)
@@ -693,6 +729,22 @@ def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[
             object=obj,
             evidence=_evidence(text, sent, "name", _CONFIDENCE["name"], reason),
         )
+
+
+# The words that make a place's name from another place's: "New Mexico", "Izmir Province", "Washington State".
+_NEW_PLACE = re.compile(r"\W*new\W*", re.I)
+_DIVISION_OF = re.compile(
+    r"\W*(?:province|state|county|region|district|governorate|oblast|prefecture|department|municipality)\W*", re.I
+)
+
+
+def _named_after(text: str, m: Mention, inner: Mention) -> bool:
+    """A place named after another place is not inside it: "New Mexico" is not in Mexico, and "Izmir
+    Province" holds the city of Izmir rather than lying in it."""
+    before, after = text[m.start : inner.start], text[inner.end : m.end]
+    return (bool(_NEW_PLACE.fullmatch(before)) and not after.strip()) or (
+        not before.strip() and bool(_DIVISION_OF.fullmatch(after))
+    )
 
 
 def _inner_relation(outer: EntityType, inner: EntityType) -> Relation | None:

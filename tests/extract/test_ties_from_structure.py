@@ -220,3 +220,24 @@ def test_the_one_country_a_demonym_places_a_province_in_holds_the_places_that_pr
     )
     got = ties(extractor, text)
     assert ("Tarvask", Relation.locatedIn, "Canada") in got and ("Brenna", Relation.locatedIn, "Canada") in got
+
+
+
+def test_he_goes_on_with_the_person_the_text_keeps_naming_not_one_named_in_passing(extractor):
+    text = (
+        "Ansel Vorn joined Tarvik Motors in 2001. In 2005, President Erik Dahl sent Ansel Vorn to Bergen. "
+        "He later became chief executive of Nordvolt Energy."
+    )
+    got = ties(extractor, text)
+    assert Relation.leaderOf in tied(got, "Ansel Vorn", "Nordvolt Energy")
+    assert Relation.leaderOf not in tied(got, "Erik Dahl", "Nordvolt Energy")
+
+
+def test_a_place_named_after_a_country_does_not_lie_in_it(extractor):
+    got = ties(extractor, "Anna Berg is a Mexican painter. She lives in New Mexico.")
+    assert Relation.locatedIn not in tied(got, "New Mexico", "Mexico")
+
+
+def test_a_place_the_gazetteer_puts_abroad_is_not_put_in_the_one_country_the_text_names(extractor):
+    got = ties(extractor, "Greta Lind is a German engineer. She was born in İzmir in 1970.")
+    assert Relation.locatedIn not in tied(got, "İzmir", "Germany")
