@@ -222,7 +222,6 @@ def test_the_one_country_a_demonym_places_a_province_in_holds_the_places_that_pr
     assert ("Tarvask", Relation.locatedIn, "Canada") in got and ("Brenna", Relation.locatedIn, "Canada") in got
 
 
-
 def test_he_goes_on_with_the_person_the_text_keeps_naming_not_one_named_in_passing(extractor):
     text = (
         "Ansel Vorn joined Tarvik Motors in 2001. In 2005, President Erik Dahl sent Ansel Vorn to Bergen. "
