@@ -23,6 +23,7 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+from graph.extract.heads import type_by_head
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.extract.syntax import KIND_NOUNS, PLACES
@@ -102,6 +103,10 @@ _COPULA = re.compile(
 )
 _APPOSITION = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?P<desc>[^.;:,()\[\]\"“”]{1,100})")
 _BEFORE = re.compile(r"(?:^|[\s(,])(?P<noun>[a-z][a-z-]+)\s+$")
+# "the deputy mayor is Terje Halleland": a kind noun, then "is" or "was", then the name it names.
+_NOUN_IS = re.compile(
+    r"(?:^|[\s(,])(?:[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+(?:[a-z-]+\s+)?(?P<noun>[a-z][a-z-]+)\s+(?:is|was)\s+$"
+)
 _BEFORE_OF = re.compile(r"(?:^|[\s(,])(?P<noun>[a-z]+)\s+of\s+(?:the\s+)?$")
 # Words that put a place after them: "born in Hol", "north of Carlisle", "a firm based in Izmir".
 _WHERE = re.compile(
@@ -175,7 +180,7 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
         return _L
     if _ON_SIDE.match(after):
         return _L
-    match = _BEFORE.search(before)
+    match = _NOUN_IS.search(before) or _BEFORE.search(before)
     return kind_of_noun(match.group("noun")) if match else None
 
 
@@ -184,7 +189,10 @@ _PLACE_AFTER = re.compile(r"^,\s*$")
 
 
 def _sure(entity: Entity) -> bool:
-    """Typed by the gazetteer or a rule, or read as a place by the recogniser (its surest label)."""
+    """Typed by the gazetteer or a rule, or read as a place or a person by the recogniser (its
+    surest labels; a person only where the name has a person's shape)."""
+    if entity.method == "ner:PERSON":
+        return entity.type is _P and _person_shaped(entity.label)
     return not entity.method.startswith("ner") or entity.method in ("ner:GPE", "ner:LOC")
 
 
@@ -210,7 +218,10 @@ def _by_neighbours(text: str, order: list[tuple[Mention, Entity]], i: int) -> En
             if _LIST_GAP.match(gap) and _sure(order[j][1]):
                 mates.append(order[j][1])
     kinds = {_L if e.type in PLACES else e.type for e in mates}
-    return kinds.pop() if len(mates) == 2 and len(kinds) == 1 else None
+    kind = kinds.pop() if len(mates) == 2 and len(kinds) == 1 else None
+    if kind is _P and not _person_shaped(order[i][1].label):
+        return None  # "Ann Lee, Old Crow Medicine Show and Tom Hart": a band among people is no person
+    return kind
 
 
 # Words that make a name a body's even when it opens with a given name ("Walt Disney Pictures").
@@ -230,15 +241,23 @@ def given_names() -> frozenset[str]:
     return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
+def _person_shaped(label: str) -> bool:
+    """Two to four capitalised words, none of them a word bodies are named with."""
+    words = label.split()
+    return (
+        2 <= len(words) <= 4
+        and all(_NAME_WORD.match(w) for w in words)
+        and not any(w.lower() in _BODY_WORDS for w in words)
+        and type_by_head(label) is None
+    )
+
+
 def _named_like_a_person(entity: Entity) -> bool:
-    """ "Omer Beriziky", "Christina Aguilera": two to four capitalised words opening with a given name,
-    none of them a word bodies are named with, is a person's name the recogniser took for a body's."""
-    words = entity.label.split()
-    if entity.method != "ner:ORG" or not 2 <= len(words) <= 4:
+    """ "Omer Beriziky", "Christina Aguilera": a person-shaped name opening with a given name is a
+    person's name the recogniser took for a body's."""
+    if entity.method != "ner:ORG" or not _person_shaped(entity.label):
         return False
-    if not all(_NAME_WORD.match(w) for w in words) or any(w.lower() in _BODY_WORDS for w in words):
-        return False
-    return fold(words[0].split("-")[0]) in given_names()
+    return fold(entity.label.split()[0].split("-")[0]) in given_names()
 
 
 _EXAMPLES = re.compile(
