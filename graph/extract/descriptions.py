@@ -111,7 +111,8 @@ _BEFORE_OF = re.compile(r"(?:^|[\s(,])(?P<noun>[a-z]+)\s+of\s+(?:the\s+)?$")
 # Words that put a place after them: "born in Hol", "north of Carlisle", "a firm based in Izmir".
 _WHERE = re.compile(
     r"\b(?:born\s+(?:in|at)|died\s+(?:in|at)|(?:located|situated|based|headquartered)\s+in|near|outside"
-    r"|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of)\s+$"
+    r"|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of"
+    r"|(?:bordered|bounded)\s+by|on\s+the\s+(?:north|south|east|west)(?:-?(?:east|west))?\s+by)\s+(?:the\s+)?$"
 )
 _LEAD = re.compile(r"^\s*(?:(?:the|The)\s+)?$")
 # A side of a place, in either order: "Kolvik on the eastern side (of the bay)", "the western shore of Ostby".
@@ -184,7 +185,7 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
     return kind_of_noun(match.group("noun")) if match else None
 
 
-_LIST_GAP = re.compile(r"^(?:,\s*|,?\s+(?:and|or)\s+)$")
+_LIST_GAP = re.compile(r"^(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?$")
 _PLACE_AFTER = re.compile(r"^,\s*$")
 
 

@@ -99,3 +99,14 @@ def test_a_band_listed_among_people_stays_what_it_is(extractor):
     text = "The 2014 tour included Willie Nelson, Band of Horses, Jamey Johnson, and the Tarvik Choir."
     got = types(extractor, text)
     assert got.get("Band of Horses") is not EntityType.Person
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The district is bordered on the north by Kessa Tumo, and on the east by Varru Dello.", "Varru Dello"),
+        ("The valley lies between two ridges, bounded by Ostra Wold.", "Ostra Wold"),
+    ],
+)
+def test_what_borders_a_place_is_a_place(extractor, text, name):
+    assert types(extractor, text).get(name) is EntityType.Place
