@@ -800,14 +800,24 @@ def benchmark(
             "NER (quicker: --docs 44000 gives a graph of about 100,000 nodes).",
         ),
     ] = False,
+    lookups_only: Annotated[
+        bool,
+        typer.Option(
+            "--lookups-only",
+            help="Measure only the lookups, on the store in --workdir (one an earlier run left there, as it "
+            "is: a scale run's lookups again in minutes; else --docs documents are ingested there first).",
+        ),
+    ] = False,
     jobs: Annotated[int, typer.Option(help="Processes for ties and for the spaCy baseline alike.", min=1)] = 2,
     workdir: Annotated[Path | None, typer.Option(file_okay=False, help="Keep the corpus and stores here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure and ratio as JSON.")] = False,
 ) -> None:
     """Measure ingest, storing, lookups and export against the engines underneath, in one run."""
-    from graph.tools.benchmark import format_table, run_benchmark, run_export_benchmark
+    from graph.tools.benchmark import format_table, run_benchmark, run_export_benchmark, run_lookup_benchmark
 
-    run = run_export_benchmark if export_only else run_benchmark
+    if export_only and lookups_only:
+        raise typer.BadParameter("choose one of --export-only and --lookups-only", param_hint="--lookups-only")
+    run = run_export_benchmark if export_only else run_lookup_benchmark if lookups_only else run_benchmark
     with one_line_errors():
         result = run(20000 if scale else docs, workdir=workdir, processes=jobs)
     print(json.dumps(result, indent=2) if as_json else format_table(result))

@@ -27,6 +27,7 @@ from graph.extract.heads import type_by_head
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.extract.syntax import KIND_NOUNS, PLACES
+from graph.extract.words import LIFE_DAYS, LIFE_MARK, LIFESPAN
 from graph.model import Entity
 from graph.names import fold
 from graph.resources import gazetteer_dir
@@ -114,6 +115,14 @@ _WHERE = re.compile(
     r"|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of"
     r"|(?:bordered|bounded)\s+by|on\s+the\s+(?:north|south|east|west)(?:-?(?:east|west))?\s+by)\s+(?:the\s+)?$"
 )
+# Words only a person's name follows: kin ("the son of Carl Ek"), a spouse ("she married Ole Berg"),
+# the maker of a work ("a film directed by Ana Ruiz"; not "produced by", which studios are).
+_PERSON_BEFORE = re.compile(
+    r"\b(?:(?:son|daughter|wife|husband|widow|widower|father|mother|brother|sister|grandson|granddaughter"
+    r"|grandfather|grandmother|nephew|niece|cousin|uncle|aunt|stepson|stepdaughter|stepfather|stepmother)s?\s+of"
+    r"|married|(?:co-?)?(?:directed|written|authored|penned|composed|illustrated|painted|sculpted|narrated)\s+by)"
+    r"\s+$"
+)
 _LEAD = re.compile(r"^\s*(?:(?:the|The)\s+)?$")
 # A side of a place, in either order: "Kolvik on the eastern side (of the bay)", "the western shore of Ostby".
 _SIDE = (
@@ -176,6 +185,8 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
         if kind is not None:
             return kind
     before = _before(text, sentence, m)
+    if LIFE_MARK.match(after) or _PERSON_BEFORE.search(before):
+        return _P
     match = _BEFORE_OF.search(before)
     if (match and match.group("noun") in _PLACE_OF) or _WHERE.search(before) or _SIDE_OF.search(before):
         return _L
@@ -183,6 +194,18 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
         return _L
     match = _NOUN_IS.search(before) or _BEFORE.search(before)
     return kind_of_noun(match.group("noun")) if match else None
+
+
+def _lived(text: str, m: Mention, entity: Entity) -> EntityType | None:
+    """ "Eva Holm (1 May 1901 – 2 June 1980)": days of birth and death after a person-shaped name are
+    a life; years alone ("(1901–1980)") only after a given name, as states and firms have them too."""
+    if entity.method not in ("ner:ORG", "ner:PERSON") or not _person_shaped(entity.label):
+        return None
+    if LIFE_DAYS.match(text, m.end, m.end + 60):
+        return _P
+    if LIFESPAN.match(text, m.end, m.end + 60) and fold(entity.label.split()[0].split("-")[0]) in given_names():
+        return _P
+    return None
 
 
 _LIST_GAP = re.compile(r"^(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?$")
@@ -287,6 +310,11 @@ def _exemplified(text: str, sentences: list[Sentence], order: list[tuple[Mention
     return out
 
 
+def _retypable(entity: Entity) -> bool:
+    """Typed by the recogniser, or by a place's opening word alone ("the actress Lake Bell")."""
+    return entity.method.startswith("ner") or entity.method.startswith("pattern:place opening")
+
+
 def retype_by_description(
     text: str, sentences: list[Sentence], entities: dict[str, Entity], mentions: list[Mention], keys: list[str]
 ) -> None:
@@ -300,10 +328,11 @@ def retype_by_description(
     exemplified = _exemplified(text, sentences, order)
     for m, key in zip(mentions, keys, strict=False):
         entity = entities.get(key)
-        if entity is None or not entity.method.startswith("ner") or m.nested:
+        if entity is None or not _retypable(entity) or m.nested:
             continue
         kind = (
             exemplified.get(id(m))
+            or _lived(text, m, entity)
             or _described(text, sentences[m.sentence], m)
             or _by_neighbours(text, order, position[id(m)])
         )

@@ -184,6 +184,26 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
             "voivodeship",
             "canton",
             "castle",
+            "pass",
+            "badlands",
+            "reservation",
+            "wildlife refuge",
+            "recreation area",
+            "waterfall",
+            "monastery",
+            "abbey",
+            "cathedral",
+            "mosque",
+            "mausoleum",
+            "national monument",
+            "national memorial",
+            "national shrine",
+            "oblasts",
+            "provinces",
+            "regions",
+            "counties",
+            "districts",
+            "railway station",
         ),
     ),
     (
@@ -408,6 +428,32 @@ _OPENINGS: list[tuple[EntityType, tuple[str, ...]]] = [
     (EntityType.Event, ("battle of", "siege of", "war of", "summit on", "conference on")),
 ]
 
+# Openings of places' names in English and the languages whose street and square names English text
+# keeps ("Lake Ladoga", "Mount Kenya", "Piazza Navona", "Rue de Rivoli"). Weaker than heads ("Lake Shore
+# Bank" is a bank) and than a recogniser's person ("Lake Bell", "Rue McClanahan").
+_PLACE_OPENINGS = (
+    "lake",
+    "mount",
+    "cape",
+    "isle of",
+    "gulf of",
+    "bay of",
+    "sea of",
+    "strait of",
+    "piazza",
+    "piazzale",
+    "rue",
+    "avenida",
+    "calle",
+    "plaza de",
+    "place de",
+    "praça",
+    "largo",
+    "viale",
+    "corso",
+)
+_PLACE_OPENING_INDEX = sorted((tuple(fold(h).split()) for h in _PLACE_OPENINGS), key=len, reverse=True)
+
 _HEAD_INDEX = sorted(
     ((tuple(fold(h).split()), t) for t, heads in _HEADS for h in heads), key=lambda item: -len(item[0])
 )
@@ -524,4 +570,7 @@ def type_by_head(name: str) -> tuple[EntityType, str] | None:
     for head, kind in _HEADS_BY_LAST.get(words[-1], ()):
         if len(words) > len(head) and words[-len(head) :] == head:
             return kind, "head:" + " ".join(head)
+    for opening in _PLACE_OPENING_INDEX:
+        if len(words) > len(opening) and words[: len(opening)] == opening:
+            return EntityType.Place, "place opening:" + " ".join(opening)
     return None

@@ -20,7 +20,7 @@ from graph.extract.heads import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code
 from graph.extract.ner import NerSpan, is_common_noun, is_plural_noun
 from graph.extract.sentences import Sentence
 from graph.extract.words import FUNCTION_WORDS as STOP_WORDS
-from graph.extract.words import MONTHS
+from graph.extract.words import LIFE_DAYS, LIFE_MARK, MONTHS
 from graph.names import fold
 from graph.vocab import EntityType
 
@@ -609,7 +609,7 @@ _LONGEST_NAME = 12  # words; a longer run of capitals is a headline or a list, n
 def _type_phrase(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
     if len(run) > _LONGEST_NAME:
         return []
-    person = _titled_person(chunk, run, sent, index, gaz)
+    person = _titled_person(chunk, run, sent, index, gaz) or _lived_person(chunk, run, sent, index, gaz)
     if person:
         return [person]
     out = []
@@ -795,6 +795,21 @@ def _titled_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz
                     )
                 return None
     return None
+
+
+def _lived_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> Mention | None:
+    """ "Eskil Marten (born 4 June 1911) is ...": two to four name words with a birth, a death or days
+    of both in brackets after them name a person, where the recogniser, reading a name it does not know, often sees nothing."""
+    name = run[1:] if run and fold(run[0].text) in STOP_WORDS else run
+    end = name[-1].end if name else 0
+    if not 2 <= len(name) <= 4 or not (LIFE_MARK.match(chunk, end) or LIFE_DAYS.match(chunk, end)):
+        return None
+    if not all(w.text[:1].isupper() and fold(w.text) not in HEAD_WORDS for w in name):
+        return None
+    start = sent.start + name[0].start
+    if type_by_head(_text(chunk, name)) or _covered_by_gazetteer(start, sent.start + end, gaz):
+        return None
+    return Mention(start, sent.start + end, EntityType.Person, _text(chunk, name), "pattern:life", 0.8, index)
 
 
 def _given_names(overlaps: list[Mention], start: int, end: int) -> bool:
@@ -1077,7 +1092,7 @@ def _ner_type(ner_label: str, name: str, sentence: str) -> tuple[EntityType | No
             return EntityType.Product, ""
         return None, "a model code under a label that is no product"
     if ner_label == "PERSON":
-        if typed is not None:
+        if typed is not None and not typed[1].startswith("place opening"):
             return typed[0], ""  # "Docklands Drive" is no one's name: its head types it
         return (EntityType.Person, "") if _person_words(name.split()) else (None, "not a person's name")
     if typed is not None:

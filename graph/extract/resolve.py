@@ -4,7 +4,8 @@ one entity with a canonical label and its aliases.
 - gazetteer matches resolve to their entry (Turkey, Türkiye, Turkish);
 - an acronym defined in the text resolves to its long form;
 - a person named by surname alone ("President Erdogan", "Lee") resolves to
-  the one full name in the document that starts or ends with it;
+  the one full name in the document that starts or ends with it, or, where
+  several do, to the one named in full most often;
 - an event named with and without its year ("2025 Ankara Summit", "Ankara
   Summit") is one event;
 - other names resolve on their folded form; when the same name is typed
@@ -13,7 +14,7 @@ one entity with a canonical label and its aliases.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 
 from graph.extract.dates import event_day
@@ -188,11 +189,25 @@ def _short_forms(mentions: list[Mention], keys: list[str]) -> None:
                 and _fits(short, name, long.type, m.label)
                 and not _place_in_a_name(m, long)
             }
-            if len(fits) == 1:
-                key, long = next(iter(fits.items()))
-                keys[i] = key
-                m.type = long.type
+            chosen = next(iter(fits)) if len(fits) == 1 else _most_named(fits, mentions, keys)
+            if chosen is not None:
+                keys[i] = chosen
+                m.type = fits[chosen].type
     _general_forms(mentions, keys)
+
+
+def _most_named(fits: dict[str, Mention], mentions: list[Mention], keys: list[str]) -> str | None:
+    """ "Joseph Mousseau was the son of Louis Mousseau ... Mousseau was educated at Montreal": a surname
+    several people of the text share is the one named in full most often, the first named of those
+    (the one the text is about names itself first). Not where one of them is a body or a place by a
+    rule or the gazetteer (the recogniser's types are not sure enough to rule a person out)."""
+    if any(long.type is not EntityType.Person and not long.method.startswith("ner") for long in fits.values()):
+        return None
+    named = Counter(k for m, k in zip(mentions, keys, strict=False) if k in fits and len(m.label.split()) > 1)
+    if not named:
+        return None
+    most = max(named.values())
+    return next(k for k in keys if named.get(k) == most)
 
 
 _JOINERS = {"of", "the", "for", "and", "de", "du", "des", "la", "le", "&"}

@@ -3,7 +3,9 @@ starts a name ("The", "During", "Both", "Especially")."""
 
 from __future__ import annotations
 
-__all__ = ["FUNCTION_WORDS", "MONTHS"]
+import re
+
+__all__ = ["FUNCTION_WORDS", "MONTHS", "LIFE_MARK", "LIFESPAN", "LIFE_DAYS"]
 
 # The months in order, in lower case: dates read them, and a month is never the start of a name.
 MONTHS = (
@@ -20,6 +22,15 @@ MONTHS = (
     "november",
     "december",
 )
+
+# A life in brackets after a name (matched at the name's end): a birth, a death or a maiden name
+# ("(born 3 May 1950)", "(née Holm)", "(died 1300)"), or years from and to ("(1917–2006)",
+# "(4 June 1911 – 19 May 1980)"). Years alone are as often a state's or a firm's ("(1922–1991)");
+# days of birth and death (LIFE_DAYS) are a person's.
+LIFE_MARK = re.compile(r"\s*\((?:born|b\.|died|d\.|née|nee)\s")
+_DAY = r"(?:\d{1,2}\s+[A-Z][a-z]+\s+|[A-Z][a-z]+\s+\d{1,2},\s*)"
+LIFESPAN = re.compile(rf"\s*\((?:c\.\s*)?{_DAY}?\d{{3,4}}\s*[-–—]\s*(?:c\.\s*)?{_DAY}?\d{{3,4}}\)")
+LIFE_DAYS = re.compile(rf"\s*\({_DAY}\d{{3,4}}\s*[-–—]\s*{_DAY}\d{{3,4}}\)")
 
 FUNCTION_WORDS = frozenset(
     """

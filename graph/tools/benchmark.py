@@ -39,7 +39,7 @@ from graph.store import Store, open_store
 from graph.tools import synthetic
 from graph.vocab import META_GRAPH, PREFIXES, TIES, EntityType
 
-__all__ = ["run_benchmark", "run_export_benchmark", "format_table"]
+__all__ = ["run_benchmark", "run_export_benchmark", "run_lookup_benchmark", "format_table"]
 
 REPEATS = 5
 LOOKUP_ENTITIES = 20
@@ -143,6 +143,35 @@ def run_export_benchmark(n_docs: int, workdir: Path | None = None, processes: in
         }
 
 
+def run_lookup_benchmark(n_docs: int, workdir: Path | None = None, processes: int = 2) -> dict:
+    """The lookups alone, on the store in WORKDIR/ties-store. A store an
+    earlier run left there is measured as it is (a scale run's lookups then
+    take minutes, not the hours of its ingest); otherwise N_DOCS synthetic
+    articles are ingested into it first with ties' full ingest, untimed."""
+    notes: list[str] = []
+    with _folder(workdir) as root:
+        store_path = root / "ties-store"
+        if (store_path / "oxigraph").is_dir():
+            notes.append(f"lookups only: measured on the store an earlier run left in {store_path}")
+        else:
+            words = sum(len(t.split()) for t in _write_corpus(root / "corpus", n_docs))
+            (figures, _), _ = _in_child(_ingest, str(store_path), str(root / "corpus"), words, max(1, processes))
+            notes += figures["notes"]
+            notes.append(f"lookups only: {n_docs} synthetic documents ingested first with NER (untimed)")
+        with open_store(store_path) as store:
+            docs, quads = _document_count(store), _quad_count(store)
+            lookups = _lookups(store, store_path / "oxigraph", notes)
+        return {
+            "docs": docs,
+            "quads": quads,
+            "lookups": lookups,
+            "peak_rss_mb": _own_rss_mb(),
+            "rss_mb": {"lookups_mb": _own_rss_mb()},
+            "store_mb": _size_mb(store_path),
+            "notes": notes,
+        }
+
+
 def _ingest_quickly(store_path: str, corpus: str, jobs: int) -> None:
     with open_store(store_path, write=True, announce=False) as store:
         failed = [
@@ -159,6 +188,11 @@ def _ingest_quickly(store_path: str, corpus: str, jobs: int) -> None:
 
 def _quad_count(store: Store) -> int:
     rows = run_sparql(store, COUNT_QUERY).rows or [{"n": 0}]
+    return int(rows[0]["n"])
+
+
+def _document_count(store: Store) -> int:
+    rows = store.select(f"SELECT (COUNT(?d) AS ?n) WHERE {{ GRAPH <{META_GRAPH}> {{ ?d a ties:Document }} }}")
     return int(rows[0]["n"])
 
 
@@ -566,8 +600,10 @@ def _sig(x: float) -> float:
 
 def format_table(result: dict) -> str:
     """The figures as a plain-text table: what | ties | baseline | ratio."""
-    if "ingest" not in result:
+    if "lookups" not in result:
         return _export_table(result)
+    if "ingest" not in result:
+        return _lookup_table(result)
     i, s, lk, n = result["ingest"], result["store"], result["lookups"], result["network"]
     procs = i["processes"]["engine"]
     rows = [
@@ -581,17 +617,7 @@ def format_table(result: dict) -> str:
         ("  words/s", i["words_per_s"], "", ""),
         ("write s (baseline: pyoxigraph bulk_load)", s["ties_write_s"], s["bulk_load_s"], s["ratio"]),
     ]
-    for key, label in (
-        ("involving", "entities --involving"),
-        ("show", "show"),
-        ("hub", "hub --type Project --involving"),
-        ("hub_all", "hub --involving, all types"),
-        ("count", "SPARQL count"),
-    ):
-        f = lk[key]
-        rows.append((f"{label} p50 ms (baseline: direct SPARQL)", f["p50_ms"], f["direct_p50_ms"], f["ratio"]))
-        rows.append((f"{label} p95 ms", f["p95_ms"], f["direct_p95_ms"], _sig(f["p95_ms"] / f["direct_p95_ms"])))
-    rows.append(("  one read-only open of the store, ms", lk["read_only_open_ms"], "", ""))
+    rows += _lookup_rows(lk)
     rows.append(("network + GraphML s (baseline: same SPARQL + networkx)", n["ties_s"], n["networkx_s"], n["ratio"]))
     m = result["rss_mb"]
     rows += [
@@ -608,6 +634,27 @@ def format_table(result: dict) -> str:
     return _table(rows, result, f" (bulk-loaded copy {s['bulk_mb']} MB)")
 
 
+def _lookup_rows(lk: dict) -> list[tuple]:
+    rows: list[tuple] = []
+    for key, label in (
+        ("involving", "entities --involving"),
+        ("show", "show"),
+        ("hub", "hub --type Project --involving"),
+        ("hub_all", "hub --involving, all types"),
+        ("count", "SPARQL count"),
+    ):
+        f = lk[key]
+        rows.append((f"{label} p50 ms (baseline: direct SPARQL)", f["p50_ms"], f["direct_p50_ms"], f["ratio"]))
+        rows.append((f"{label} p95 ms", f["p95_ms"], f["direct_p95_ms"], _sig(f["p95_ms"] / f["direct_p95_ms"])))
+    rows.append(("  one read-only open of the store, ms", lk["read_only_open_ms"], "", ""))
+    return rows
+
+
+def _lookup_table(result: dict) -> str:
+    rows = [*_lookup_rows(result["lookups"]), ("peak RSS MB: lookups", result["rss_mb"]["lookups_mb"], "", "")]
+    return _table(rows, result, "")
+
+
 def _export_table(result: dict) -> str:
     n, m = result["network"], result["rss_mb"]
     rows = [
@@ -619,17 +666,18 @@ def _export_table(result: dict) -> str:
 
 
 def _table(rows: list[tuple], result: dict, store_note: str) -> str:
-    n = result["network"]
     header = ("what", "ties", "baseline", "ratio")
     width = max(len(r[0]) for r in rows)
     lines = [f"{header[0]:<{width}}  {header[1]:>10}  {header[2]:>10}  {header[3]:>8}"]
     lines.append("-" * len(lines[0]))
     lines += [f"{w:<{width}}  {t!s:>10}  {b!s:>10}  {r!s:>8}" for w, t, b, r in rows]
     lines.append("")
+    words = f"{result['words']} words, " if "words" in result else ""
+    n = result.get("network")
+    network = f"network {n['nodes']} nodes / {n['edges']} edges, " if n else ""
     lines.append(
-        f"{result['docs']} documents, {result['words']} words, {result['quads']} quads, "
-        f"store {result['store_mb']} MB{store_note}, "
-        f"network {n['nodes']} nodes / {n['edges']} edges, peak RSS of ties {result['peak_rss_mb']} MB"
+        f"{result['docs']} documents, {words}{result['quads']} quads, store {result['store_mb']} MB{store_note}, "
+        f"{network}peak RSS of ties {result['peak_rss_mb']} MB"
     )
     lines += [f"note: {note}" for note in result["notes"]]
     return "\n".join(lines)

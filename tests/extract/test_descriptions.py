@@ -39,6 +39,15 @@ def types(extractor, text: str) -> dict[str, EntityType]:
             "Meche Arroyo",
             EntityType.Person,
         ),
+        ("Eskil Marten (4 June 1911 – 19 May 1980) led the union for a decade.", "Eskil Marten", EntityType.Person),
+        ("Eskil Marten (born 4 June 1911) led the union for a decade.", "Eskil Marten", EntityType.Person),
+        ("In 1912 she married Eskil Marten and moved to the city.", "Eskil Marten", EntityType.Person),
+        ("The film was directed by Eskil Marten and shot in Sicily.", "Eskil Marten", EntityType.Person),
+        ("He was the younger son of Ruprecht Vahlen and grew up in the city.", "Ruprecht Vahlen", EntityType.Person),
+        ("They met on Piazza Castellano before noon.", "Piazza Castellano", EntityType.Place),
+        ("The hikers reached Mount Oskarberg in the afternoon.", "Mount Oskarberg", EntityType.Place),
+        ("The actress Lake Bell spoke at the festival.", "Lake Bell", EntityType.Person),
+        ("In 1990 Velkaro Trading (1901–1950) closed.", "Velkaro Trading", EntityType.Organization),
     ],
 )
 def test_a_name_takes_the_type_its_sentence_gives_it(extractor, text, name, kind):

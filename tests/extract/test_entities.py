@@ -98,6 +98,18 @@ def test_a_surname_alone_later_refers_to_the_person(extractor):
     assert len(people) == 1 and people[0].type is EntityType.Person and people[0].label == "Margit Solheim", people
 
 
+def test_a_surname_several_people_share_refers_to_the_one_the_text_names_most(extractor):
+    x = extractor.extract(
+        text_document(
+            "Henrik Dalberg led the mill for thirty years. He was the son of Anton Dalberg, a carpenter. "
+            "Henrik Dalberg sold the mill in 1920. Dalberg died in Oslo."
+        )
+    )
+    people = {e.label: e for e in x.entities.values() if e.type is EntityType.Person}
+    assert set(people) == {"Henrik Dalberg", "Anton Dalberg"}, people
+    assert "Dalberg" in people["Henrik Dalberg"].aliases
+
+
 def test_a_title_word_is_never_a_name(extractor):
     names = found(
         extractor.extract(text_document("In 2019 he joined a Premier League side from the north of England."))

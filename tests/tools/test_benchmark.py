@@ -122,6 +122,34 @@ def test_the_export_only_benchmark_measures_the_network_export_of_a_store_it_bui
     assert "network + GraphML" in table and "spaCy" not in table and f"{network['nodes']} nodes" in table
 
 
+@pytest.mark.slow
+def test_the_lookups_only_benchmark_builds_its_store_once_and_then_measures_the_one_it_finds(
+    cli, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(benchmark, "LOOKUP_ENTITIES", 3)
+    monkeypatch.setattr(benchmark, "REPEATS", 2)
+    work = tmp_path / "work"
+    first = cli("benchmark", "--lookups-only", "--docs", "8", "--workdir", work, "--json")
+    assert first.exit_code == 0, first.output
+    built = json.loads(first.stdout)
+    assert built["docs"] == 8 and built["quads"] > 0 and "ingest" not in built and "network" not in built
+    for kind in ("involving", "show", "hub", "hub_all", "count"):
+        assert LOOKUP <= built["lookups"][kind].keys(), kind
+    assert built["lookups"]["involving"]["entities"] == 3
+
+    again = cli("benchmark", "--lookups-only", "--docs", "5000", "--workdir", work)
+    assert again.exit_code == 0, again.output
+    assert "8 documents" in again.stdout and "entities --involving p95 ms" in again.stdout
+    assert f"earlier run left in {work / 'ties-store'}" in again.stdout
+    assert len(list((work / "corpus").iterdir())) == 8, "the second run generated a corpus again"
+
+
+def test_the_benchmark_refuses_two_partial_runs_at_once(cli, tmp_path):
+    result = cli("benchmark", "--lookups-only", "--export-only", "--workdir", tmp_path)
+    assert result.exit_code == 2 and "--lookups-only" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
 def test_ties_and_the_baseline_are_timed_in_turns_who_goes_first_alternating(monkeypatch):
     monkeypatch.setattr(benchmark, "REPEATS", 3)
     runs: list[str] = []
