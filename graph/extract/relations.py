@@ -158,12 +158,15 @@ def find_ties(doc: DocumentContext, parses: dict[int, list[tuple[int, object]]] 
         elif tie.predicate not in (old.predicate, Relation.tiedTo, Relation.coMentioned):
             ties[(tie.subject, tie.object, tie.evidence.start, tie.predicate)] = tie
 
+    places = _place_index(entities)
     resolved: dict[int, list[tuple[int, str]]] = {}  # sentence -> (offset, key) of anaphors read there
     described: dict[str, tuple[str, Sentence]] = {}  # noun -> the entity last said to be one, and where
     for index, items in sorted(by_sentence.items()):
         sent = sentences[index]
         for m, key in items:
             for tie in _inner_ties(text, sent, m, key, entities):
+                keep(tie)
+            for tie in _places_named_in(text, sent, m, key, entities, places):
                 keep(tie)
         if parses is not None and index in parses:
             found = _structure_ties(
@@ -715,7 +718,7 @@ def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[
         if inner_key not in entities or inner_key == key:
             continue
         relation = _inner_relation(outer, inner.entry.type)
-        if relation is None or (relation is Relation.locatedIn and _named_after(text, m, inner)):
+        if relation is None or (relation is Relation.locatedIn and _named_after(text, m, inner.start, inner.end)):
             continue
         subj, obj = (
             (inner_key, key)
@@ -731,6 +734,52 @@ def _inner_ties(text: str, sent: Sentence, m: Mention, key: str, entities: dict[
         )
 
 
+_PLACE_TYPES = (EntityType.Place, EntityType.Country)
+_NAME_WORDS = re.compile(r"[\w'’.-]+")
+
+
+def _place_index(entities: dict[str, Entity]) -> dict[str, list[tuple[str, str]]]:
+    """The document's places and countries by the first word of their labels. Not their other names:
+    a short one is often part of other places' names ("America" of "Latin America", "Gondar" of
+    "Semien Gondar")."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for key, entity in entities.items():
+        if entity.type in _PLACE_TYPES and entity.label[:1].isupper():
+            index.setdefault(entity.label.split()[0], []).append((entity.label, key))
+    return index
+
+
+def _places_named_in(text, sent, m, key, entities, places):
+    """A place the text names on its own, named again inside a body's, a project's or a place's name:
+    "the University of Alberta" lies in Alberta, "Calgary City Council" in Calgary (the gazetteer's
+    places inside names are tied by _inner_ties). Words are looked up, so the work grows with the name."""
+    outer = entities[key].type
+    span = text[m.start : m.end]
+    known = {gazetteer_key(i.entry.type, i.entry.label) for i in m.inner if i.entry is not None}
+    seen: set[str] = set()
+    for word in set(_NAME_WORDS.findall(span)):
+        for name, place in places.get(word, ()):
+            if place in seen or place in known or place == key or len(name) >= len(span):
+                continue
+            found = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", span)
+            inner = entities[place].type
+            relation = Relation.locatedIn if outer is EntityType.Organization and inner is EntityType.Place else None
+            relation = relation or _inner_relation(outer, inner)
+            if found is None or relation not in (Relation.locatedIn, Relation.basedIn, Relation.heldIn):
+                continue
+            start, end = m.start + found.start(), m.start + found.end()
+            if relation is Relation.locatedIn and _named_after(text, m, start, end):
+                continue
+            seen.add(place)
+            reason = f"{entities[place].label} is named in {entities[key].label!r}"
+            yield Tie.model_construct(
+                subject=key,
+                predicate=relation,
+                object=place,
+                evidence=_evidence(text, sent, "name", _CONFIDENCE["name"], reason),
+            )
+
+
 # The words that make a place's name from another place's: "New Mexico", "Izmir Province", "Washington State".
 _NEW_PLACE = re.compile(r"\W*new\W*", re.I)
 _DIVISION_OF = re.compile(
@@ -738,10 +787,10 @@ _DIVISION_OF = re.compile(
 )
 
 
-def _named_after(text: str, m: Mention, inner: Mention) -> bool:
-    """A place named after another place is not inside it: "New Mexico" is not in Mexico, and "Izmir
-    Province" holds the city of Izmir rather than lying in it."""
-    before, after = text[m.start : inner.start], text[inner.end : m.end]
+def _named_after(text: str, m: Mention, start: int, end: int) -> bool:
+    """A place named after another place (named from START to END inside M) is not inside it: "New
+    Mexico" is not in Mexico, and "Izmir Province" holds the city of Izmir rather than lying in it."""
+    before, after = text[m.start : start], text[end : m.end]
     return (bool(_NEW_PLACE.fullmatch(before)) and not after.strip()) or (
         not before.strip() and bool(_DIVISION_OF.fullmatch(after))
     )

@@ -48,6 +48,6 @@ thereafter thereby therefore therein these they third this those though three th
 too toward towards two under unless until up upon us very via was we well were what whatever when whence whenever
 where whereafter whereas whereby wherein whether which while whither who whoever whole whom whose why will with
 within without would yet you your yours yourself yourselves today yesterday tomorrow later earlier recently
-consequently likewise furthermore additionally similarly finally overall ultimately currently notably
+consequently likewise furthermore additionally similarly finally overall ultimately currently notably like unlike
 """.split()
 )

@@ -98,6 +98,22 @@ def test_a_surname_alone_later_refers_to_the_person(extractor):
     assert len(people) == 1 and people[0].type is EntityType.Person and people[0].label == "Margit Solheim", people
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "kind"),
+    [
+        ("Like Harrow Lane Records before them, the band left the city.", "Harrow Lane Records", EntityType.Firm),
+        ("The film was shot by Castellan Pictures in a month.", "Castellan Pictures", EntityType.Firm),
+        ("The Velorian Government announced new tariffs on steel.", "Velorian Government", EntityType.GovernmentBody),
+        ("The Ostmark Regiment crossed the river at dawn.", "Ostmark Regiment", EntityType.GovernmentBody),
+        ("The pilgrims reached the Varnhem Abbey before nightfall.", "Varnhem Abbey", EntityType.Place),
+        ("The convoy crossed the Tamsin Pass in the winter of 1943.", "Tamsin Pass", EntityType.Place),
+    ],
+)
+def test_a_name_s_last_word_says_what_kind_of_thing_it_is(extractor, sentence, name, kind):
+    names = found(extractor.extract(text_document(sentence)))
+    assert names.get(name) is kind, names
+
+
 def test_a_surname_several_people_share_refers_to_the_one_the_text_names_most(extractor):
     x = extractor.extract(
         text_document(

@@ -240,3 +240,14 @@ def test_a_place_named_after_a_country_does_not_lie_in_it(extractor):
 def test_a_place_the_gazetteer_puts_abroad_is_not_put_in_the_one_country_the_text_names(extractor):
     got = ties(extractor, "Greta Lind is a German engineer. She was born in İzmir in 1970.")
     assert Relation.locatedIn not in tied(got, "İzmir", "Germany")
+
+
+def test_a_place_the_text_names_lies_under_the_names_of_bodies_named_after_it(extractor):
+    got = ties(
+        extractor,
+        "Harald Sten grew up in Velmora. He studied law at the University of Velmora and later sat on the "
+        "Velmora City Council. The Latin America Desk of the bank moved to America.",
+    )
+    assert ("University of Velmora", Relation.locatedIn, "Velmora") in got
+    assert ("Velmora City Council", Relation.locatedIn, "Velmora") in got
+    assert Relation.locatedIn not in tied(got, "Latin America Desk", "United States"), "a short name inside a longer"
