@@ -220,8 +220,12 @@ def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
         and t.evidence.method.startswith("dependency:")
         for t in ties
     )
-    if not (named or stated_place) or not any(entities[k].type is EntityType.Place for k in placed_in):
-        return  # the text must name the country and place a place in it
+    # "Eivind Bolle was a Norwegian politician ... born in Hol": the one nationality of a text about a
+    # person, where no other country is named, is where the places it names without a country lie.
+    national = any(t.predicate is Relation.nationality and t.object == country for t in ties)
+    anchored = (named or stated_place) and any(entities[k].type is EntityType.Place for k in placed_in)
+    if not (anchored or national):
+        return  # the text must name the country and place a place in it, or give it as a nationality
     containers: dict[str, set[str]] = {}
     for t in ties:
         if t.predicate in (Relation.locatedIn, Relation.basedIn, Relation.heldIn):
@@ -230,6 +234,7 @@ def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
     for m, k in zip(mentions, keys, strict=False):
         first.setdefault(k, m)
     stated = sentences[first[country].sentence]
+    country_name = re.compile(rf"(?<![\w-]){re.escape(entities[country].label)}(?![\w-])")
     for key, m in first.items():
         relation = syntax.spatial(entities[key].type, EntityType.Country)
         if relation is None or key in placed_in or key in containers:
@@ -237,8 +242,14 @@ def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
         home = entities[key].country
         if home is not None and home != entities[country].label:
             continue  # "studied in Paris" in a text naming Germany only: Paris lies where the gazetteer puts it
+        if country_name.search(entities[key].label):
+            continue  # "New Mexico", "Mexico City": a name holding the country's is tied by its name, if at all
+        if home is None and entities[key].method == "gazetteer":
+            continue  # the gazetteer's places without a country span several: Africa, the Pacific Ocean
         if entities[key].type in (EntityType.InternationalOrganization, EntityType.Event):
             continue  # these cross borders: an event is often held abroad
+        if not anchored and entities[key].type is not EntityType.Place:
+            continue  # a nationality alone places towns, not the clubs, studios and firms a person worked for
         here = sentences[m.sentence]
         span = Sentence(min(here.start, stated.start), max(here.end, stated.end), False)
         reason = f"the text names no country but {entities[country].label}, where it places what it locates"

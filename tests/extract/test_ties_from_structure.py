@@ -251,3 +251,14 @@ def test_a_place_the_text_names_lies_under_the_names_of_bodies_named_after_it(ex
     assert ("University of Velmora", Relation.locatedIn, "Velmora") in got
     assert ("Velmora City Council", Relation.locatedIn, "Velmora") in got
     assert Relation.locatedIn not in tied(got, "Latin America Desk", "United States"), "a short name inside a longer"
+
+
+def test_the_one_nationality_of_a_text_places_its_towns_but_not_its_firms_or_continents(extractor):
+    got = ties(
+        extractor,
+        "Ivar Holm was a Norwegian politician. He was born in Kvalvika, a fishing village. "
+        "Later he worked for Brannvik Studios and toured Africa.",
+    )
+    assert Relation.locatedIn in tied(got, "Kvalvika", "Norway"), got
+    assert not tied(got, "Brannvik Studios", "Norway") & {Relation.basedIn, Relation.locatedIn}, got
+    assert Relation.locatedIn not in tied(got, "Africa", "Norway"), got
