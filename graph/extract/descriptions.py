@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
 
+from graph.extract.gazetteer import given_names
 from graph.extract.heads import type_by_head
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
@@ -30,7 +30,6 @@ from graph.extract.syntax import KIND_NOUNS, PLACES
 from graph.extract.words import LIFE_DAYS, LIFE_MARK, LIFESPAN
 from graph.model import Entity
 from graph.names import fold
-from graph.resources import gazetteer_dir
 from graph.vocab import EntityType
 
 __all__ = ["retype_by_description", "kind_of_noun"]
@@ -256,13 +255,6 @@ _BODY_WORDS = set(
     team racing club""".split()
 )
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’-]+|[A-Z]\.)$")
-
-
-@lru_cache(maxsize=1)
-def given_names() -> frozenset[str]:
-    """The gazetteer's given names (data/gazetteer/given_names.txt), folded."""
-    text = (gazetteer_dir() / "given_names.txt").read_text(encoding="utf-8")
-    return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
 def _person_shaped(label: str) -> bool:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from graph.errors import DataFileError
 from graph.names import Token, fold, match_key, tokens
+from graph.resources import gazetteer_dir
 from graph.vocab import EntityType
 
-__all__ = ["gazetteer_key", "Entry", "Match", "Gazetteer"]
+__all__ = ["gazetteer_key", "given_names", "Entry", "Match", "Gazetteer"]
 
 
 def gazetteer_key(kind: EntityType, label: str) -> str:
@@ -227,3 +228,10 @@ def _stamp(path: Path) -> tuple[int, int]:
 @functools.lru_cache(maxsize=4)
 def _built(files: tuple[tuple[Path, int, int], ...]) -> Gazetteer:
     return Gazetteer([entry for path, *_ in files for entry in _read_file(path)])
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """The gazetteer's given names (data/gazetteer/given_names.txt), folded."""
+    text = (gazetteer_dir() / "given_names.txt").read_text(encoding="utf-8")
+    return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graph.extract.gazetteer import Entry, Gazetteer, Match
+from graph.extract.gazetteer import Entry, Gazetteer, Match, given_names
 from graph.extract.heads import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code, type_by_head
 from graph.extract.ner import NerSpan, is_common_noun, is_plural_noun
 from graph.extract.sentences import Sentence
@@ -59,7 +59,8 @@ class Mention:
         return _RANK[self.method.split(":")[0]]
 
 
-_RANK = {"gazetteer": 4, "pattern": 3, "title": 3, "acronym": 3, "coref": 2, "ner": 1}
+# "given": a name that opens with a given name, kept only where the recogniser finds nothing there.
+_RANK = {"gazetteer": 4, "pattern": 3, "title": 3, "acronym": 3, "coref": 2, "ner": 1, "given": 0}
 
 
 def gazetteer_matches(text: str, sentences: list[Sentence], gazetteer: Gazetteer) -> list[list[Match]]:
@@ -101,6 +102,7 @@ def needs_ner(text: str, sentence: Sentence, candidates: list[Mention], casing: 
     chunk = text[sentence.start : sentence.end]
     if _joined_names(text, candidates):
         return True
+    candidates = [m for m in candidates if m.rank > 0]  # a guess NER must be asked about
     covered = [(m.start - sentence.start, m.end - sentence.start) for m in candidates if not _ends_by_ner(m)]
     covered += [
         (_title_start(chunk, m.start - sentence.start), m.end - sentence.start)
@@ -546,8 +548,37 @@ def _phrases(chunk: str, sent: Sentence, index: int, gaz: list[Mention]) -> list
     words = _words(chunk)
     out: list[Mention] = []
     for phrase in _runs(chunk, words):
-        out.extend(_type_phrase(chunk, phrase, sent, index, gaz))
+        typed = _type_phrase(chunk, phrase, sent, index, gaz)
+        out.extend(typed or _given_named_parts(chunk, phrase, sent, index, gaz))
     return out
+
+
+def _given_named_parts(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> list[Mention]:
+    """The capitalised stretches of a run ("Tony Day" of "Tony Day of Cape Town") read by _given_named."""
+    parts: list[list[_Word]] = [[]]
+    for word in run:
+        if word.capital:
+            parts[-1].append(word)
+        elif parts[-1]:
+            parts.append([])
+    return [m for part in parts if (m := _given_named(chunk, part, sent, index, gaz)) is not None]
+
+
+def _given_named(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> Mention | None:
+    """ "under Alfred Kast and Adolph Strümpell": two or three capitalised words, the first a given
+    name, nothing known inside, are a person's name where the recogniser, reading a name it has not
+    seen, finds nothing (the lowest rank: any name it finds there wins, "Christian Democrats")."""
+    name = _trim(run)
+    if not 2 <= len(name) <= 3 or fold(name[0].text.split("-")[0]) not in given_names():
+        return None
+    if not all(w.text[:1].isupper() and w.text.replace("-", "").isalpha() for w in name):
+        return None
+    if any(fold(w.text) in HEAD_WORDS for w in name) or type_by_head(_text(chunk, name)):
+        return None
+    start, end = sent.start + name[0].start, sent.start + name[-1].end
+    if any(g.start < end and start < g.end for g in gaz):
+        return None
+    return Mention(start, end, EntityType.Person, _text(chunk, name), "given:name", 0.6, index)
 
 
 def _runs(chunk: str, words: list[_Word]) -> list[list[_Word]]:

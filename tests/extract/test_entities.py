@@ -107,11 +107,30 @@ def test_a_surname_alone_later_refers_to_the_person(extractor):
         ("The Ostmark Regiment crossed the river at dawn.", "Ostmark Regiment", EntityType.GovernmentBody),
         ("The pilgrims reached the Varnhem Abbey before nightfall.", "Varnhem Abbey", EntityType.Place),
         ("The convoy crossed the Tamsin Pass in the winter of 1943.", "Tamsin Pass", EntityType.Place),
+        ("The side won the Varno Hesse Trophy in 2009.", "Varno Hesse Trophy", EntityType.Event),
+        ("The novel came out from Harlan Vey Press in 1961.", "Harlan Vey Press", EntityType.Firm),
     ],
 )
 def test_a_name_s_last_word_says_what_kind_of_thing_it_is(extractor, sentence, name, kind):
     names = found(extractor.extract(text_document(sentence)))
     assert names.get(name) is kind, names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person"),
+    [
+        ("Afterwards he worked in Breslau under Alfred Kast and Adolph Strümpell.", "Alfred Kast"),
+        ("The campaign was started by Tony Day of Cape Town in the 1980s.", "Tony Day"),
+    ],
+)
+def test_a_name_opening_with_a_given_name_is_a_person_where_the_recogniser_sees_nothing(extractor, sentence, person):
+    names = found(extractor.extract(text_document(sentence)))
+    assert names.get(person) is EntityType.Person, names
+
+
+def test_a_given_name_opening_a_body_s_name_the_recogniser_knows_makes_no_person(extractor):
+    names = found(extractor.extract(text_document("The Christian Democrats won the vote in Bavaria.")))
+    assert EntityType.Person not in names.values(), names
 
 
 def test_a_surname_several_people_share_refers_to_the_one_the_text_names_most(extractor):
