@@ -122,6 +122,15 @@ _PERSON_BEFORE = re.compile(
     r"|married|(?:co-?)?(?:directed|written|authored|penned|composed|illustrated|painted|sculpted|narrated)\s+by)"
     r"\s+$"
 )
+# Kinds of land that follow a name in English ("the Lazio region"); not the works people name after
+# people ("the Kennedy airport", "the Atatürk dam").
+_AREAS = set(
+    """region province county district municipality city town village valley river lake island peninsula
+    coast bay oblast prefecture governorate canton commune comune borough parish township suburb hamlet
+    settlement""".split()
+)
+_KIND_AFTER = re.compile(r"\s+(?P<noun>[a-z]+)\b(?!-)")
+_THE_BEFORE = re.compile(r"(?:^|\s)the\s+$", re.I)
 _LEAD = re.compile(r"^\s*(?:(?:the|The)\s+)?$")
 # A side of a place, in either order: "Kolvik on the eastern side (of the bay)", "the western shore of Ostby".
 _SIDE = (
@@ -191,6 +200,9 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
         return _L
     if _ON_SIDE.match(after):
         return _L
+    kind_after = _KIND_AFTER.match(after)
+    if kind_after and kind_after.group("noun") in _AREAS and _THE_BEFORE.search(before):
+        return _L  # "the Lazio region", "the Hordaland county": the kind of place follows its name
     match = _NOUN_IS.search(before) or _BEFORE.search(before)
     return kind_of_noun(match.group("noun")) if match else None
 

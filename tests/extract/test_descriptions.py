@@ -48,6 +48,8 @@ def types(extractor, text: str) -> dict[str, EntityType]:
         ("The hikers reached Mount Oskarberg in the afternoon.", "Mount Oskarberg", EntityType.Place),
         ("The actress Lake Bell spoke at the festival.", "Lake Bell", EntityType.Person),
         ("In 1990 Velkaro Trading (1901–1950) closed.", "Velkaro Trading", EntityType.Organization),
+        ("Orvessa is a town in the Castri region of central Italy.", "Castri", EntityType.Place),
+        ("The Hollis river floods every spring.", "Hollis", EntityType.Place),
     ],
 )
 def test_a_name_takes_the_type_its_sentence_gives_it(extractor, text, name, kind):
