@@ -134,6 +134,7 @@ _CONFIDENCE = {
     "path": Decimal("0.6"),
     "contained": Decimal("0.6"),
     "sole-country": Decimal("0.5"),
+    "national": Decimal("0.6"),
     "cue": Decimal("0.8"),
     "cooccurrence": Decimal("0.4"),
     "name": Decimal("0.7"),
@@ -179,6 +180,8 @@ def find_ties(doc: DocumentContext, parses: dict[int, list[tuple[int, object]]] 
         for tie in found:
             keep(tie)
     for tie in _gazetteer_ties(text, sentences, mentions, keys, entities):
+        keep(tie)
+    for tie in _national_places(text, list(ties.values()), entities):
         keep(tie)
     for tie in _contained_ties(text, list(ties.values()), entities):
         keep(tie)
@@ -589,6 +592,50 @@ def _opens(text: str, sent: Sentence, m: Mention) -> bool:
     """Whether M stands in the first few words of its sentence, where a
     subject stands: the entity a later pronoun most often means."""
     return len(text[sent.start : m.start].split()) <= _OPENING_WORDS
+
+
+def _national_places(text: str, ties: list[Tie], entities: dict[str, Entity]):
+    """ "a Norwegian football club from Fyllingsdalen, Bergen": a body a demonym puts in a country, and
+    a place the same sentence puts it in, the place lies in that country, unless the text or the
+    gazetteer already puts it in one."""
+    in_country = {
+        t.subject
+        for t in ties
+        if t.predicate in (Relation.locatedIn, Relation.basedIn) and entities[t.object].type is EntityType.Country
+    }
+    national = [
+        t
+        for t in ties
+        if t.predicate is Relation.basedIn
+        and t.evidence.method.startswith("dependency:amod")
+        and entities[t.object].type is EntityType.Country
+    ]
+    for nation in national:
+        for tie in ties:
+            place = tie.object
+            if (
+                tie.subject != nation.subject
+                or tie.predicate not in (Relation.locatedIn, Relation.basedIn)
+                or tie.evidence.start != nation.evidence.start
+                or entities[place].type is not EntityType.Place
+                or place in in_country
+                or entities[place].country not in (None, entities[nation.object].label)
+            ):
+                continue
+            in_country.add(place)
+            reason = f"{entities[nation.subject].label} is {entities[nation.object].label}'s and lies there"
+            yield Tie.model_construct(
+                subject=place,
+                predicate=Relation.locatedIn,
+                object=nation.object,
+                evidence=_evidence(
+                    text,
+                    Sentence(tie.evidence.start, tie.evidence.end, False),
+                    "inferred:national",
+                    _CONFIDENCE["national"],
+                    reason,
+                ),
+            )
 
 
 def _contained_ties(text: str, ties: list[Tie], entities: dict[str, Entity]):

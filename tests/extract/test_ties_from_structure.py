@@ -262,3 +262,10 @@ def test_the_one_nationality_of_a_text_places_its_towns_but_not_its_firms_or_con
     assert Relation.locatedIn in tied(got, "Kvalvika", "Norway"), got
     assert not tied(got, "Brannvik Studios", "Norway") & {Relation.basedIn, Relation.locatedIn}, got
     assert Relation.locatedIn not in tied(got, "Africa", "Norway"), got
+
+
+def test_a_place_a_body_of_a_nation_lies_in_lies_in_that_nation(extractor):
+    got = ties(extractor, "Arvika Motors is a Swedish carmaker based in Tornby.")
+    assert ("Tornby", Relation.locatedIn, "Sweden") in got, got
+    abroad = ties(extractor, "Arvika Motors is a Swedish carmaker based in Oslo.")
+    assert ("Oslo", Relation.locatedIn, "Sweden") not in abroad, "the gazetteer puts Oslo in Norway"
