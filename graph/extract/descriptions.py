@@ -129,6 +129,12 @@ _AREAS = set(
     coast bay oblast prefecture governorate canton commune comune borough parish township suburb hamlet
     settlement""".split()
 )
+# Nouns whose "of" names a place: "the University of Kiel", "the universities of Münster and Munich",
+# "the Bishop of Ely", "the mayor of Tarvik" (not "president of", which firms and states have alike).
+_OF_A_PLACE = set(
+    """university universities diocese dioceses archdiocese bishop bishops archbishop mayor mayors burgomaster
+    bishopric""".split()
+)
 _KIND_AFTER = re.compile(r"\s+(?P<noun>[a-z]+)\b(?!-)")
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s+$", re.I)
 _LEAD = re.compile(r"^\s*(?:(?:the|The)\s+)?$")
@@ -196,7 +202,7 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
     if LIFE_MARK.match(after) or _PERSON_BEFORE.search(before):
         return _P
     match = _BEFORE_OF.search(before)
-    if (match and match.group("noun") in _PLACE_OF) or _WHERE.search(before) or _SIDE_OF.search(before):
+    if (match and match.group("noun") in _PLACE_OF | _OF_A_PLACE) or _WHERE.search(before) or _SIDE_OF.search(before):
         return _L
     if _ON_SIDE.match(after):
         return _L
@@ -205,6 +211,18 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
         return _L  # "the Lazio region", "the Hordaland county": the kind of place follows its name
     match = _NOUN_IS.search(before) or _BEFORE.search(before)
     return kind_of_noun(match.group("noun")) if match else None
+
+
+_IN_BEFORE = re.compile(r"(?:^|\s)in\s+$")
+_POSSESSIVE_AFTER = re.compile(r"['’]")
+
+
+def _in_a_place(text: str, sentence: Sentence, m: Mention, entity: Entity) -> EntityType | None:
+    """ "the institute of hygiene in Kiel": one word the recogniser called a person, right after
+    "in", is a place (a person after "in" is someone's: "in Obama's speech")."""
+    if entity.method != "ner:PERSON" or " " in entity.label or _POSSESSIVE_AFTER.match(text, m.end):
+        return None
+    return _L if _IN_BEFORE.search(_before(text, sentence, m)) else None
 
 
 def _lived(text: str, m: Mention, entity: Entity) -> EntityType | None:
@@ -314,6 +332,46 @@ def _exemplified(text: str, sentences: list[Sentence], order: list[tuple[Mention
     return out
 
 
+_NAME_WORDS = r"[A-ZÀ-ÞĀ-Ž][\w'’-]*(?:\s+[A-ZÀ-ÞĀ-Ž][\w'’-]*){0,2}"
+# The rest of a list up to a plural noun after its last name: ", Gifu and Mie prefectures".
+_REST_OF_LIST = re.compile(rf"(?:\s*,\s*{_NAME_WORDS})*\s*,?\s+(?:and|or)\s+{_NAME_WORDS}\s+(?P<noun>[a-z]+s)\b")
+_AREAS_AFTER = re.compile(r"\s+(?P<noun>[a-z]+s)\b")
+
+
+def _plural_area(noun: str) -> bool:
+    return noun.endswith("s") and (noun[:-1] in _AREAS or (noun.endswith("ies") and noun[:-3] + "y" in _AREAS))
+
+
+def _listed_areas(text: str, order: list[tuple[Mention, Entity]]) -> dict[int, EntityType]:
+    """ "Aichi, Gifu and Mie prefectures", "the Dodoma and Iringa regions": a list closed by a plural
+    kind of land is a list of places, every name of it (one name before the plural is no list)."""
+    out: dict[int, EntityType] = {}
+    for i, (m, _) in enumerate(order):
+        rest = _REST_OF_LIST.match(text, m.end, m.end + _AFTER_WINDOW)
+        if rest and _plural_area(rest.group("noun")):
+            out[id(m)] = _L
+        after, entity_after = order[i + 1] if i + 1 < len(order) else (None, None)
+        if (
+            after is not None
+            and entity_after is not None
+            and after.sentence == m.sentence
+            and _LIST_GAP.match(text[m.end : after.start])
+            and _plural_area(after.label.split()[-1].lower())
+        ):
+            out[id(m)] = _L  # "the Iringa and Dodoma Regions"
+        last = _AREAS_AFTER.match(text, m.end)
+        before = order[i - 1][0] if i else None
+        if (
+            last
+            and _plural_area(last.group("noun"))
+            and before is not None
+            and before.sentence == m.sentence
+            and _LIST_GAP.match(text[before.end : m.start])
+        ):
+            out[id(m)] = _L
+    return out
+
+
 def _retypable(entity: Entity) -> bool:
     """Typed by the recogniser, or by a place's opening word alone ("the actress Lake Bell")."""
     return entity.method.startswith("ner") or entity.method.startswith("pattern:place opening")
@@ -329,7 +387,7 @@ def retype_by_description(
         key=lambda pair: pair[0].start,
     )
     position = {id(m): n for n, (m, _) in enumerate(order)}
-    exemplified = _exemplified(text, sentences, order)
+    exemplified = _exemplified(text, sentences, order) | _listed_areas(text, order)
     for m, key in zip(mentions, keys, strict=False):
         entity = entities.get(key)
         if entity is None or not _retypable(entity) or m.nested:
@@ -337,6 +395,7 @@ def retype_by_description(
         kind = (
             exemplified.get(id(m))
             or _lived(text, m, entity)
+            or _in_a_place(text, sentences[m.sentence], m, entity)
             or _described(text, sentences[m.sentence], m)
             or _by_neighbours(text, order, position[id(m)])
         )

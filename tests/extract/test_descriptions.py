@@ -50,6 +50,12 @@ def types(extractor, text: str) -> dict[str, EntityType]:
         ("In 1990 Velkaro Trading (1901–1950) closed.", "Velkaro Trading", EntityType.Organization),
         ("Orvessa is a town in the Castri region of central Italy.", "Castri", EntityType.Place),
         ("The Hollis river floods every spring.", "Hollis", EntityType.Place),
+        ("He worked at the institute of hygiene in Kiel.", "Kiel", EntityType.Place),
+        ("He held professorships at the universities of Münster and Munich.", "Münster", EntityType.Place),
+        ("The region includes Shizuoka, Aichi, Gifu and Mie prefectures.", "Aichi", EntityType.Place),
+        ("It is bordered to the west by the Iringa and Dodoma Regions.", "Iringa", EntityType.Place),
+        ("The idea came up in Obama's speech.", "Obama", EntityType.Person),
+        ("The cast included Carmen Salinas, Meche Barba and René Muñoz.", "Carmen Salinas", EntityType.Person),
     ],
 )
 def test_a_name_takes_the_type_its_sentence_gives_it(extractor, text, name, kind):
