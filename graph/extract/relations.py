@@ -610,14 +610,15 @@ def _national_places(text: str, ties: list[Tie], entities: dict[str, Entity]):
         and t.evidence.method.startswith("dependency:amod")
         and entities[t.object].type is EntityType.Country
     ]
+    placed: dict[tuple[str, int], list[Tie]] = {}  # by subject and sentence: the work grows with the ties
+    for tie in ties:
+        if tie.predicate in (Relation.locatedIn, Relation.basedIn):
+            placed.setdefault((tie.subject, tie.evidence.start), []).append(tie)
     for nation in national:
-        for tie in ties:
+        for tie in placed.get((nation.subject, nation.evidence.start), ()):
             place = tie.object
             if (
-                tie.subject != nation.subject
-                or tie.predicate not in (Relation.locatedIn, Relation.basedIn)
-                or tie.evidence.start != nation.evidence.start
-                or entities[place].type is not EntityType.Place
+                entities[place].type is not EntityType.Place
                 or place in in_country
                 or entities[place].country not in (None, entities[nation.object].label)
             ):
@@ -796,46 +797,51 @@ _PLACE_TYPES = (EntityType.Place, EntityType.Country)
 _NAME_WORDS = re.compile(r"[\w'’.-]+")
 
 
-def _place_index(entities: dict[str, Entity]) -> dict[str, list[tuple[str, str]]]:
-    """The document's places and countries by the first word of their labels. Not their other names:
-    a short one is often part of other places' names ("America" of "Latin America", "Gondar" of
-    "Semien Gondar")."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    for key, entity in entities.items():
-        if entity.type in _PLACE_TYPES and entity.label[:1].isupper():
-            index.setdefault(entity.label.split()[0], []).append((entity.label, key))
-    return index
+def _place_index(entities: dict[str, Entity]) -> dict[str, str]:
+    """The document's places and countries by their labels. Not by their other names: a short one is
+    often part of other places' names ("America" of "Latin America", "Gondar" of "Semien Gondar")."""
+    return {
+        " ".join(_NAME_WORDS.findall(e.label)): key
+        for key, e in entities.items()
+        if e.type in _PLACE_TYPES and e.label[:1].isupper()
+    }
+
+
+_LONGEST_NAME = 12  # words of a name read for places inside it
 
 
 def _places_named_in(text, sent, m, key, entities, places):
     """A place the text names on its own, named again inside a body's, a project's or a place's name:
     "the University of Alberta" lies in Alberta, "Calgary City Council" in Calgary (the gazetteer's
-    places inside names are tied by _inner_ties). Words are looked up, so the work grows with the name."""
+    places inside names are tied by _inner_ties). The name's runs of words are looked up, so the work
+    per name is bounded, however many places the text names."""
     outer = entities[key].type
     span = text[m.start : m.end]
+    words = _NAME_WORDS.findall(span)[:_LONGEST_NAME]
     known = {gazetteer_key(i.entry.type, i.entry.label) for i in m.inner if i.entry is not None}
     seen: set[str] = set()
-    for word in set(_NAME_WORDS.findall(span)):
-        for name, place in places.get(word, ()):
-            if place in seen or place in known or place == key or len(name) >= len(span):
-                continue
-            found = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", span)
-            inner = entities[place].type
-            relation = Relation.locatedIn if outer is EntityType.Organization and inner is EntityType.Place else None
-            relation = relation or _inner_relation(outer, inner)
-            if found is None or relation not in (Relation.locatedIn, Relation.basedIn, Relation.heldIn):
-                continue
-            start, end = m.start + found.start(), m.start + found.end()
-            if relation is Relation.locatedIn and _named_after(text, m, start, end):
-                continue
-            seen.add(place)
-            reason = f"{entities[place].label} is named in {entities[key].label!r}"
-            yield Tie.model_construct(
-                subject=key,
-                predicate=relation,
-                object=place,
-                evidence=_evidence(text, sent, "name", _CONFIDENCE["name"], reason),
-            )
+    runs = ((i, j) for i in range(len(words)) for j in range(i + 1, len(words) + 1) if (i, j) != (0, len(words)))
+    for i, j in runs:
+        place = places.get(" ".join(words[i:j]))
+        if place is None or place in seen or place in known or place == key:
+            continue
+        inner = entities[place].type
+        relation = Relation.locatedIn if outer is EntityType.Organization and inner is EntityType.Place else None
+        relation = relation or _inner_relation(outer, inner)
+        found = re.search(rf"(?<![\w-]){re.escape(entities[place].label)}(?![\w-])", span)
+        if found is None or relation not in (Relation.locatedIn, Relation.basedIn, Relation.heldIn):
+            continue
+        start, end = m.start + found.start(), m.start + found.end()
+        if relation is Relation.locatedIn and _named_after(text, m, start, end):
+            continue
+        seen.add(place)
+        reason = f"{entities[place].label} is named in {entities[key].label!r}"
+        yield Tie.model_construct(
+            subject=key,
+            predicate=relation,
+            object=place,
+            evidence=_evidence(text, sent, "name", _CONFIDENCE["name"], reason),
+        )
 
 
 # The words that make a place's name from another place's: "New Mexico", "Izmir Province", "Washington State".
