@@ -171,6 +171,9 @@ def _short_forms(mentions: list[Mention], keys: list[str]) -> None:
             if m.alias_of is None and len(match_key(m.label).split()) > 1 and not m.demonym:
                 full[match_key(m.label)] = (m, key)
         index = _FullNames(full)
+        # How often each entity is named in full, and its order: counted once a pass, not once a short form.
+        named = Counter(k for m, k in zip(mentions, keys, strict=False) if len(m.label.split()) > 1)
+        order = {k: n for n, k in reversed(list(enumerate(keys)))}
         for i, m in enumerate(mentions):
             if people_only and (m.type is not EntityType.Person or len(m.label.split()) < 2):
                 continue
@@ -189,25 +192,25 @@ def _short_forms(mentions: list[Mention], keys: list[str]) -> None:
                 and _fits(short, name, long.type, m.label)
                 and not _place_in_a_name(m, long)
             }
-            chosen = next(iter(fits)) if len(fits) == 1 else _most_named(fits, mentions, keys)
+            chosen = next(iter(fits)) if len(fits) == 1 else _most_named(fits, named, order)
             if chosen is not None:
                 keys[i] = chosen
                 m.type = fits[chosen].type
     _general_forms(mentions, keys)
 
 
-def _most_named(fits: dict[str, Mention], mentions: list[Mention], keys: list[str]) -> str | None:
+def _most_named(fits: dict[str, Mention], named: Counter[str], order: dict[str, int]) -> str | None:
     """ "Joseph Mousseau was the son of Louis Mousseau ... Mousseau was educated at Montreal": a surname
-    several people of the text share is the one named in full most often, the first named of those
+    several people of the text share is the one NAMED in full most often, the first in ORDER of those
     (the one the text is about names itself first). Not where one of them is a body or a place by a
     rule or the gazetteer (the recogniser's types are not sure enough to rule a person out)."""
     if any(long.type is not EntityType.Person and not long.method.startswith("ner") for long in fits.values()):
         return None
-    named = Counter(k for m, k in zip(mentions, keys, strict=False) if k in fits and len(m.label.split()) > 1)
-    if not named:
+    counts = {k: named[k] for k in fits if named[k]}
+    if not counts:
         return None
-    most = max(named.values())
-    return next(k for k in keys if named.get(k) == most)
+    most = max(counts.values())
+    return min((k for k, n in counts.items() if n == most), key=order.__getitem__)
 
 
 _JOINERS = {"of", "the", "for", "and", "de", "du", "des", "la", "le", "&"}
