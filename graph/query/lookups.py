@@ -91,8 +91,10 @@ def _summaries(
             return []
         values = "VALUES ?e { " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
     if graphs is not None:
+        # The pairs alone: beside a VALUES list of the same entities, oxigraph joined the two lists first
+        # (a hub's 3,000 neighbours in 20,000 graphs took minutes instead of two seconds).
         pairs = " ".join(f"({ox.NamedNode(e)} {ox.NamedNode(g)})" for e in iris or [] for g in sorted(graphs[e]))
-        values += f" VALUES (?e ?g) {{ {pairs} }}"
+        values = f"VALUES (?e ?g) {{ {pairs} }}"
     # A constant type, or none: oxigraph joins a VALUES list of types slowly.
     pattern = (
         f"GRAPH ?g {{ ?e a <{kind.iri}> ; rdfs:label ?label }} BIND(<{kind.iri}> AS ?type)"
