@@ -395,7 +395,7 @@ def test_co_mentions_are_left_out_of_lookups_unless_asked(tmp_path):
     assert any(r["relation"] == "co-mentioned with" for r in cli.json("show", "Norway", "--co-mentions")["relations"])
 
 
-def test_involving_gives_as_sources_the_documents_that_state_the_tie(tmp_path):
+def test_involving_and_show_give_as_sources_the_documents_that_state_the_tie(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "tie.txt").write_text("Kestrel Dynamics Corp. builds the Tidewater Bridge Project in Chile.\n")
@@ -406,6 +406,9 @@ def test_involving_gives_as_sources_the_documents_that_state_the_tie(tmp_path):
     assert [s["name"] for s in bridge["sources"]] == ["tie.txt"]  # the bridge's other document states no tie
     (alone,) = [e for e in cli.json("projects") if "Tidewater" in e["label"]]
     assert sorted(s["name"] for s in alone["sources"]) == ["mention.txt", "tie.txt"]
+    shown = cli.json("show", "Kestrel Dynamics Corp.")
+    (tie,) = [r for r in shown["relations"] if "Tidewater" in r["other"]["label"]]
+    assert [s["name"] for s in tie["other"]["sources"]] == ["tie.txt"]  # show too: the documents stating it
 
 
 def test_limit_and_offset_page_a_long_answer_in_its_order(samples):

@@ -140,8 +140,10 @@ def sources_by_graph(store: Store, graphs: set[str] | None = None) -> dict[str, 
     if graphs is not None and not graphs:
         return {}
     values = "" if graphs is None else "VALUES ?d { " + " ".join(str(ox.NamedNode(g)) for g in sorted(graphs)) + " } "
+    # VALUES inside the graph's block: outside it, oxigraph read every document's metadata before the
+    # join (a third of a second at 20,000 documents, for one document's name).
     rows = store.select(
-        f"SELECT ?d ?name ?title ?cluster WHERE {{ {values}GRAPH <{META_GRAPH}> {{ ?d ties:fileName ?name "
+        f"SELECT ?d ?name ?title ?cluster WHERE {{ GRAPH <{META_GRAPH}> {{ {values}?d ties:fileName ?name "
         "OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d ties:sourceCluster ?cluster } } }"
     )
     return {r["d"]: Source(name=r["name"], id=r["d"], title=r["title"], cluster=r["cluster"]) for r in rows}

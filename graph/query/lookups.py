@@ -230,7 +230,12 @@ def show(store: Store, name: str, co_mentions: bool = False) -> EntityDetail:
         rows = [r for r in rows if r["p"] != Relation.coMentioned.iri]
     docs = {s.id: s for s in summary.sources}
     docs.update(sources_by_graph(store, {r["g"] for r in rows} - set(docs)))
-    others = {s.id: s for s in _summaries(store, sorted({r["other"] for r in rows}), None)}
+    # Each other entity's sources are the documents that state its tie to this one, not all that name it
+    # (a country's thousands).
+    stating: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        stating[r["other"]].add(r["g"])
+    others = {s.id: s for s in _summaries(store, sorted(stating), None, stating)}
     grouped: dict[tuple, list[StatedEvidence]] = defaultdict(list)
     for r in rows:
         if r["other"] not in others:
