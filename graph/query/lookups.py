@@ -236,6 +236,8 @@ def show(store: Store, name: str, co_mentions: bool = False) -> EntityDetail:
     for r in rows:
         stating[r["other"]].add(r["g"])
     others = {s.id: s for s in _summaries(store, sorted(stating), None, stating)}
+    # A tie no document states (an analyst's assertion, in a decision's graph): the entity as it stands.
+    others.update((s.id, s) for s in _summaries(store, sorted(set(stating) - set(others)), None))
     grouped: dict[tuple, list[StatedEvidence]] = defaultdict(list)
     for r in rows:
         if r["other"] not in others:
