@@ -135,6 +135,7 @@ _OF_A_PLACE = set(
     """university universities diocese dioceses archdiocese bishop bishops archbishop mayor mayors burgomaster
     bishopric""".split()
 )
+_OF_PLACES = _PLACE_OF | _OF_A_PLACE
 _KIND_AFTER = re.compile(r"\s+(?P<noun>[a-z]+)\b(?!-)")
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s+$", re.I)
 _LEAD = re.compile(r"^\s*(?:(?:the|The)\s+)?$")
@@ -202,7 +203,7 @@ def _described(text: str, sentence: Sentence, m: Mention) -> EntityType | None:
     if LIFE_MARK.match(after) or _PERSON_BEFORE.search(before):
         return _P
     match = _BEFORE_OF.search(before)
-    if (match and match.group("noun") in _PLACE_OF | _OF_A_PLACE) or _WHERE.search(before) or _SIDE_OF.search(before):
+    if (match and match.group("noun") in _OF_PLACES) or _WHERE.search(before) or _SIDE_OF.search(before):
         return _L
     if _ON_SIDE.match(after):
         return _L
@@ -232,7 +233,7 @@ def _lived(text: str, m: Mention, entity: Entity) -> EntityType | None:
         return None
     if LIFE_DAYS.match(text, m.end, m.end + 60):
         return _P
-    if LIFESPAN.match(text, m.end, m.end + 60) and fold(entity.label.split()[0].split("-")[0]) in given_names():
+    if LIFESPAN.match(text, m.end, m.end + 60) and _opens_with_given_name(entity.label):
         return _P
     return None
 
@@ -303,7 +304,11 @@ def _named_like_a_person(entity: Entity) -> bool:
     person's name the recogniser took for a body's."""
     if entity.method != "ner:ORG" or not _person_shaped(entity.label):
         return False
-    return fold(entity.label.split()[0].split("-")[0]) in given_names()
+    return _opens_with_given_name(entity.label)
+
+
+def _opens_with_given_name(label: str) -> bool:
+    return fold(label.split()[0].split("-")[0]) in given_names()
 
 
 _EXAMPLES = re.compile(

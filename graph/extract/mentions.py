@@ -830,7 +830,8 @@ def _titled_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz
 
 def _lived_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> Mention | None:
     """ "Eskil Marten (born 4 June 1911) is ...": two to four name words with a birth, a death or days
-    of both in brackets after them name a person, where the recogniser, reading a name it does not know, often sees nothing."""
+    of both in brackets after them name a person, where the recogniser, reading a name it does not
+    know, often sees nothing."""
     name = run[1:] if run and fold(run[0].text) in STOP_WORDS else run
     end = name[-1].end if name else 0
     if not 2 <= len(name) <= 4 or not (LIFE_MARK.match(chunk, end) or LIFE_DAYS.match(chunk, end)):

@@ -825,9 +825,7 @@ def _places_named_in(text, sent, m, key, entities, places):
         place = places.get(" ".join(words[i:j]))
         if place is None or place in seen or place in known or place == key:
             continue
-        inner = entities[place].type
-        relation = Relation.locatedIn if outer is EntityType.Organization and inner is EntityType.Place else None
-        relation = relation or _inner_relation(outer, inner)
+        relation = _inner_relation(outer, entities[place].type)
         found = re.search(rf"(?<![\w-]){re.escape(entities[place].label)}(?![\w-])", span)
         if found is None or relation not in (Relation.locatedIn, Relation.basedIn, Relation.heldIn):
             continue
@@ -875,10 +873,10 @@ def _inner_relation(outer: EntityType, inner: EntityType) -> Relation | None:
     ):
         return Relation.basedIn
     if (
-        outer in (EntityType.Firm, EntityType.GovernmentBody, EntityType.ResearchOrganization)
+        outer in (EntityType.Firm, EntityType.GovernmentBody, EntityType.ResearchOrganization, EntityType.Organization)
         and inner is EntityType.Place
     ):
-        return Relation.locatedIn
+        return Relation.locatedIn  # a club, a party's branch, a school named after its town lies there
     if outer in (EntityType.Project, EntityType.Product) and inner in (
         EntityType.Firm,
         EntityType.InternationalOrganization,

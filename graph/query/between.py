@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from graph.model import PairLeg, PairTie, Source, TieEvidence
 from graph.query.catalogue import source_key, source_of, sources_by_graph
-from graph.query.lookups import find_entity, labels_and_types
+from graph.query.lookups import entity_graph_values, find_entity, labels_and_types
 from graph.store import Store
 from graph.vocab import RELATION_BY_IRI, RELATION_VALUES, EntityType, Relation
 
@@ -79,10 +79,9 @@ def _labels_where_stated(store: Store, rows: list[dict]) -> dict[str, tuple[str,
     pairs = sorted({(r[end], r["g"]) for r in rows for end in ("s", "o")})
     if not pairs:
         return {}
-    values = " ".join(f"({ox.NamedNode(e)} {ox.NamedNode(g)})" for e, g in pairs)
     return labels_and_types(
         store,
-        f"SELECT ?e ?label ?type WHERE {{ VALUES (?e ?g) {{ {values} }} GRAPH ?g {{ ?e a ?type ; rdfs:label ?label }} }}",
+        f"SELECT ?e ?label ?type WHERE {{ {entity_graph_values(pairs)} GRAPH ?g {{ ?e a ?type ; rdfs:label ?label }} }}",
     )
 
 

@@ -26,6 +26,7 @@ from graph.vocab import META_GRAPH, RELATION_VALUES, TYPE_BY_IRI
 
 __all__ = [
     "stats",
+    "document_count",
     "documents",
     "find_document",
     "remove_document",
@@ -50,7 +51,6 @@ class AmbiguousDocumentError(TiesError):
 
 def stats(store: Store) -> StoreStats:
     by_type = store.select("SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?type } } GROUP BY ?type")
-    docs = store.select(f"SELECT (COUNT(?d) AS ?n) WHERE {{ GRAPH <{META_GRAPH}> {{ ?d a ties:Document }} }}")
     ties = store.select(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {RELATION_VALUES} }} }} }}"
     )
@@ -58,13 +58,18 @@ def stats(store: Store) -> StoreStats:
     quads = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     entity_counts = {TYPE_BY_IRI[r["type"]].value: r["n"] for r in by_type if r["type"] in TYPE_BY_IRI}
     return StoreStats(
-        documents=docs[0]["n"],
+        documents=document_count(store),
         entities=sum(entity_counts.values()),
         entities_by_type=dict(sorted(entity_counts.items())),
         relations=ties[0]["n"],
         evidence=evidence[0]["n"],
         quads=quads[0]["n"],
     )
+
+
+def document_count(store: Store) -> int:
+    rows = store.select(f"SELECT (COUNT(?d) AS ?n) WHERE {{ GRAPH <{META_GRAPH}> {{ ?d a ties:Document }} }}")
+    return int(rows[0]["n"])
 
 
 def documents(store: Store) -> list[DocumentInfo]:

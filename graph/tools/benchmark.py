@@ -35,6 +35,7 @@ from graph.ingest.run import Batch, default_extractor, ingest
 from graph.output.export import write_graphml
 from graph.output.network import network
 from graph.query import entities, find_entity, neighbours, run_sparql, show
+from graph.query.catalogue import document_count
 from graph.store import Store, open_store
 from graph.tools import synthetic
 from graph.vocab import META_GRAPH, PREFIXES, TIES, EntityType
@@ -159,14 +160,15 @@ def run_lookup_benchmark(n_docs: int, workdir: Path | None = None, processes: in
             notes += figures["notes"]
             notes.append(f"lookups only: {n_docs} synthetic documents ingested first with NER (untimed)")
         with open_store(store_path) as store:
-            docs, quads = _document_count(store), _quad_count(store)
+            docs, quads = document_count(store), _quad_count(store)
             lookups = _lookups(store, store_path / "oxigraph", notes)
+        rss = _own_rss_mb()
         return {
             "docs": docs,
             "quads": quads,
             "lookups": lookups,
-            "peak_rss_mb": _own_rss_mb(),
-            "rss_mb": {"lookups_mb": _own_rss_mb()},
+            "peak_rss_mb": rss,
+            "rss_mb": {"lookups_mb": rss},
             "store_mb": _size_mb(store_path),
             "notes": notes,
         }
@@ -188,11 +190,6 @@ def _ingest_quickly(store_path: str, corpus: str, jobs: int) -> None:
 
 def _quad_count(store: Store) -> int:
     rows = run_sparql(store, COUNT_QUERY).rows or [{"n": 0}]
-    return int(rows[0]["n"])
-
-
-def _document_count(store: Store) -> int:
-    rows = store.select(f"SELECT (COUNT(?d) AS ?n) WHERE {{ GRAPH <{META_GRAPH}> {{ ?d a ties:Document }} }}")
     return int(rows[0]["n"])
 
 
