@@ -239,7 +239,7 @@ def find_mentions(
     if rejected is not None:
         rejected.extend(lost)
     chosen = _acronyms(text, sentences, chosen)
-    _bracketed_aliases(text, chosen)
+    _other_names(text, sentences, chosen)
     chosen.extend(_named_inside(chosen))
     chosen.extend(_visits(text, chosen))
     chosen.sort(key=lambda m: m.start)
@@ -1426,8 +1426,22 @@ def _acronyms(text: str, sentences: list[Sentence], chosen: list[Mention]) -> li
     return chosen + out
 
 
-_BRACKET_OPEN = re.compile(r"\s*\(\s*(?:(?:now|formerly|previously|also|or|also known as|known as|the)\s+)*")
+# A gloss between a name and the bracket that gives another name of it: the name in another language or
+# script, or a pronunciation the source left empty ("Debub Gondar (Amharic: ...) (or South Gondar)").
+_GLOSSES = r"(?:\s*\((?:\s*[A-Z][a-z]+\s*[:;][^()]*|\s*)\))*"
+_BRACKET_OPEN = re.compile(_GLOSSES + r"\s*\(\s*(?:(?:now|formerly|previously|also|or|also known as|known as|the)\s+)*")
 _BRACKET_CLOSE = re.compile(r"\s*\)")
+# "Newell Convers Wyeth (1882-1945), known as N. C. Wyeth", "Mohammed bin Salman, also called MBS":
+# one bracket (life dates, a gloss) may stand between the name and the words that give its other name.
+_KNOWN_AS = re.compile(
+    r"(?:\s*\([^()]{0,120}\))?\s*,?\s+(?:(?:also|better|commonly|popularly|professionally|simply|widely|often)\s+)*"
+    r"(?:known\s+(?:(?:professionally|simply|locally|mononymously)\s+)?as|called|nicknamed)\s+(?:the\s+)?"
+)
+# "Zevs (born Christophe Aguirre Schwarz on 17 November 1977)", "Trinity Fatu (née McCray; ...)"
+_BORN_AS = re.compile(r"\s*\(\s*(?:born|née|nee)\s+")
+# "Aspren or Asprenas was ...": two names joined by "or" as a sentence's subject are one thing's two names.
+_OR_NAME = re.compile(r"\s+or\s+(?:the\s+)?")
+_OR_SUBJECT_END = re.compile(_GLOSSES + r"\s*,?\s+(?:is|was|are|were)\b")
 _FAMILIES = [
     {EntityType.Person},
     {EntityType.Country, EntityType.Place},
@@ -1441,26 +1455,80 @@ _FAMILIES = [
 ]
 
 
-def _bracketed_aliases(text: str, chosen: list[Mention]) -> None:
-    """ "Kristiania (now Oslo)", "the National Assembly (the House of
-    Representatives)", "Task Force 104 (TF-104)": a name filling the brackets
-    after a name of the same kind, or a short form in capitals, is another
-    name of it. A place after a firm ("Hanwha (Korea)") is of another kind and
-    stays apart. The known one, if either is in the gazetteer, keeps its identity."""
+def _other_names(text: str, sentences: list[Sentence], chosen: list[Mention]) -> None:
+    """A name the text gives as another name of the one just before it is an alias of that one, here and
+    wherever the text repeats it: in brackets ("Kristiania (now Oslo)", "Task Force 104 (TF-104)"), after
+    "known as" or "nicknamed", after "born" or "née" in a person's brackets, or joined by "or" in the
+    subject that opens a sentence ("Western Ukraine or West Ukraine is ..."). A place after a firm
+    ("Hanwha (Korea)") is of another kind and stays apart. The known one, if either is in the gazetteer,
+    keeps its identity."""
     starts = {m.start: m for m in chosen if not m.nested}
     for m in chosen:
         if m.nested or m.alias_of is not None:
             continue
-        opening = _BRACKET_OPEN.match(text, m.end)
-        other = starts.get(opening.end()) if opening and "(" in opening.group() else None
-        if other is None or other.alias_of is not None or not _BRACKET_CLOSE.match(text, other.end):
-            continue
-        if not (_same_family(m.type, other.type) or (other.label.isupper() and other.entry is None)):
+        other = _bracketed_name(text, m, starts) or _named_again(text, sentences, m, starts)
+        if other is None or other is m or other.alias_of is not None:
             continue
         if m.entry is not None and other.entry is not None:
             continue  # two known names: the gazetteer says whether they are one
         alias, target = (m, other) if m.entry is None and other.entry is not None else (other, m)
         alias.alias_of, alias.type = target, target.type
+    _repeated_aliases(chosen)
+
+
+def _bracketed_name(text: str, m: Mention, starts: dict[int, Mention]) -> Mention | None:
+    opening = _BRACKET_OPEN.match(text, m.end)
+    other = starts.get(opening.end()) if opening and "(" in opening.group() else None
+    if other is None or not _BRACKET_CLOSE.match(text, other.end):
+        return None
+    if _same_family(m.type, other.type) or (other.label.isupper() and other.entry is None):
+        return other
+    return None
+
+
+def _named_again(text: str, sentences: list[Sentence], m: Mention, starts: dict[int, Mention]) -> Mention | None:
+    """The name "known as", "born" or "or" gives after M, where the text says it is M's."""
+    said = _KNOWN_AS.match(text, m.end)
+    other = starts.get(said.end()) if said else None
+    if other is not None and (_same_family(m.type, other.type) or _recognised_only(other)):
+        return other
+    born = _BORN_AS.match(text, m.end) if m.type is EntityType.Person else None
+    other = starts.get(born.end()) if born else None
+    if other is not None and (other.type is EntityType.Person or _recognised_only(other)):
+        return other
+    joined = _OR_NAME.match(text, m.end)
+    other = starts.get(joined.end()) if joined else None
+    if other is None or not _same_family(m.type, other.type) or not _OR_SUBJECT_END.match(text, other.end):
+        return None
+    opening = text[sentences[m.sentence].start : m.start].strip() if m.sentence < len(sentences) else "-"
+    return other if opening in ("", "The", "the") else None
+
+
+def _recognised_only(m: Mention) -> bool:
+    """Typed by the statistical model alone, whose type for an unusual name is a guess."""
+    return m.entry is None and m.method.startswith(("ner", "given"))
+
+
+def _repeated_aliases(chosen: list[Mention]) -> None:
+    """An alias the text repeats later is the same thing's name there too."""
+    targets: dict[str, Mention] = {}
+    for m in chosen:
+        if m.alias_of is not None and m.method != "acronym" and m.entry is None:
+            targets.setdefault(fold(m.label), m.alias_of)
+    if not targets:
+        return
+    for m in chosen:
+        target = targets.get(fold(m.label))
+        if target is not None and m.alias_of is None and m.entry is None and not m.nested and not _leads_to(target, m):
+            m.alias_of, m.type = target, target.type
+
+
+def _leads_to(m: Mention, end: Mention) -> bool:
+    while m is not None:
+        if m is end:
+            return True
+        m = m.alias_of
+    return False
 
 
 def _same_family(a: EntityType, b: EntityType) -> bool:

@@ -191,6 +191,50 @@ def test_a_name_in_brackets_after_a_name_of_its_kind_is_another_name_of_it(extra
     assert len(oslo) == 1 and "Kristiania" in oslo[0].aliases, found(x)
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "other"),
+    [
+        (
+            "Halvard Brenstad (March 2, 1901 - May 9, 1977), known as H. K. Brenstad, was a Danish painter.",
+            "Halvard Brenstad",
+            "H. K. Brenstad",
+        ),
+        (
+            "The Kelden Accord or Kelden Treaty was signed in 1952 by Norway and Sweden.",
+            "Kelden Accord",
+            "Kelden Treaty",
+        ),
+        ("Teskar Dam (Amharic: ተስካር) (or Tesker Dam) lies on the Awash River.", "Teskar Dam", "Tesker Dam"),
+    ],
+)
+def test_a_name_the_text_gives_as_another_name_of_one_is_its_alias(extractor, text, name, other):
+    x = extractor.extract(text_document(text))
+    one = [e for e in x.entities.values() if {name, other} & ({e.label} | e.aliases)]
+    assert len(one) == 1 and {name, other} <= {one[0].label} | one[0].aliases, found(x)
+
+
+def test_a_person_born_under_another_name_is_one_person(extractor):
+    x = extractor.extract(text_document("Ilse Markow (born Ilse Brandauer in 1931) was an Austrian actress."))
+    people = [e for e in x.entities.values() if e.type is EntityType.Person]
+    assert len(people) == 1 and {"Ilse Markow", "Ilse Brandauer"} <= {people[0].label} | people[0].aliases, found(x)
+
+
+def test_an_alias_named_again_later_is_still_the_same_thing(extractor):
+    x = extractor.extract(
+        text_document(
+            "Solveig Dahlberg, better known as Sunny Dahl, was a Swedish singer. "
+            "In 1968 Sunny Dahl toured Finland with the band."
+        )
+    )
+    people = [e for e in x.entities.values() if e.type is EntityType.Person]
+    assert len(people) == 1, found(x)
+
+
+def test_two_names_joined_by_or_inside_a_sentence_stay_two(extractor):
+    x = extractor.extract(text_document("Officials could not say whether Norway or Sweden was the buyer."))
+    assert {"Norway", "Sweden"} <= set(found(x)), found(x)
+
+
 def test_a_product_named_with_its_kind_noun_is_also_found_by_its_name_alone(extractor):
     x = extractor.extract(text_document("The Vorlak is powered by two T414 engines from Kalmar Works."))
     product = next(e for e in x.entities.values() if e.type is EntityType.Product and "T414" in e.label)
