@@ -20,7 +20,7 @@ from graph.extract.heads import HEAD_WORDS, PRODUCT_HEADS, TITLES, is_model_code
 from graph.extract.ner import NerSpan, is_common_noun, is_plural_noun
 from graph.extract.sentences import Sentence
 from graph.extract.words import FUNCTION_WORDS as STOP_WORDS
-from graph.extract.words import LIFE_DAYS, LIFE_MARK, MONTHS
+from graph.extract.words import LIFE_DAYS, LIFE_MARK, LIFESPAN, MONTHS
 from graph.names import fold
 from graph.vocab import EntityType
 
@@ -86,6 +86,7 @@ def rule_candidates(text: str, sentences: list[Sentence], gazetteer: Gazetteer) 
                 *_products(chunk, sent, index, gaz),
                 *_lowercase_heads(chunk, sent, index, gaz),
                 *_signed_kinds(chunk, sent, index),
+                *_nicknamed(chunk, sent, index),
             ]
         )
     return out
@@ -277,8 +278,9 @@ def _visits(text: str, chosen: list[Mention]) -> list[Mention]:
 
 
 def _ends_by_ner(m: Mention) -> bool:
-    """A person a rule found (by a title): where the name ends is NER's call."""
-    return m.type is EntityType.Person and m.method != "gazetteer"
+    """A person a rule found (by a title): where the name ends is NER's call. Not a known name, nor one
+    whose pattern marks its end (a quoted nickname's surname), which the recogniser reads in pieces."""
+    return m.type is EntityType.Person and m.method not in ("gazetteer", "pattern:nickname")
 
 
 def _agree_with_ner(m: Mention, person_ends: dict[int, int], text: str, lowercase: frozenset[str]) -> Mention:
@@ -826,6 +828,39 @@ def _titled_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz
                     )
                 return None
     return None
+
+
+_NAME_WORD = r"[A-Z][\w.'’-]*"
+# 'Wilfried "Willi" Schneider', 'Jon "Bowzer" Bauman': a name with a nickname in quotes inside it.
+_NICKNAMED = re.compile(
+    rf"(?<![\w\"“])((?:{_NAME_WORD}\s+){{1,3}})[\"“]({_NAME_WORD}(?:\s+{_NAME_WORD})?)[\"”]\s+({_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+)
+
+
+def _nicknamed(chunk: str, sent: Sentence, index: int) -> list[Mention]:
+    """A person's name with a nickname quoted inside it, where a given name opens the name or the
+    nickname, or a birth, death or lifespan in brackets follows: the quotes cut the name in pieces
+    the recogniser reads apart, or not at all."""
+    out = []
+    for m in _NICKNAMED.finditer(chunk):
+        first, nick, last = m.group(1).split(), m.group(2), m.group(3)
+        if fold(first[0]) in STOP_WORDS or any(fold(w) in HEAD_WORDS for w in [*first, last.split()[-1]]):
+            continue
+        lived = LIFE_MARK.match(chunk, m.end()) or LIFESPAN.match(chunk, m.end()) or LIFE_DAYS.match(chunk, m.end())
+        if not (lived or fold(first[0]) in given_names() or fold(nick.split()[0]) in given_names()):
+            continue
+        out.append(
+            Mention(
+                sent.start + m.start(),
+                sent.start + m.end(),
+                EntityType.Person,
+                m.group(0),
+                "pattern:nickname",
+                0.8,
+                index,
+            )
+        )
+    return out
 
 
 def _lived_person(chunk: str, run: list[_Word], sent: Sentence, index: int, gaz: list[Mention]) -> Mention | None:

@@ -1092,12 +1092,35 @@ def _modifiers(clause: _Clause, noun) -> list[tuple[str, Any]]:
             out += [("poss", x) for x in _spread(c)]
         elif d in ("compound", "amod", "nmod", "npadvmod") and clause.who(c):
             demonym = any(clause.names[n].demonym for n in clause.who(c))
-            out.append(("amod" if demonym else "compound", c))
+            slot = "amod" if demonym else "compound"
+            out.append(("national" if demonym and _led_nearer(clause, noun, c) else slot, c))
         elif d == "prep":
             out += [(c.lower_, p) for p in _pobjs(c)]
         elif d == "appos" and clause.who(c):
             out += [("appos", x) for x in _spread(c)]
     return out
+
+
+# Words of rank before a role noun: "chief executive", "prime minister", "vice president".
+_RANKS = {"chief", "prime", "vice", "deputy", "acting", "interim", "general", "first", "former", "supreme", "top"}
+
+
+def _led_nearer(clause: _Clause, noun, demonym) -> bool:
+    """ "a South Korean Presbyterian leader", "the Turkish opposition leader": a modifier between the
+    demonym and the role noun names what is led; the demonym then gives a nationality, not a country
+    led ("the South Korean President" leads the country). A word that only speaks for the demonym
+    ("a Czech Lutheran leader", the parser hanging "Czech" on "Lutheran") is itself what is led."""
+    if demonym.i in clause.proxies:
+        return True
+    for c in noun.children:
+        if not demonym.i < c.i < noun.i or c in demonym.subtree or c.lower_ in _RANKS:
+            continue
+        named = bool(clause.who(c))
+        if named and any(clause.names[n].demonym for n in clause.who(c)):
+            continue  # two demonyms: "a Turkish-Korean leader"
+        if named or (c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN")) or c.text[:1].isupper():
+            return True
+    return False
 
 
 def _noun_links(clause: _Clause, noun) -> None:
@@ -1182,13 +1205,13 @@ def _modifier_kind(
         if role in _MEMBER_ROLES and owner and tm in ORGS:
             return Relation.memberOf, True
         if tm is EntityType.Country and (
-            slot in ("amod", "poss", "from", "compound") or (slot == "of" and role in _NATIONAL_ROLES)
+            slot in ("amod", "national", "poss", "from", "compound") or (slot == "of" and role in _NATIONAL_ROLES)
         ):
             return Relation.nationality, True
     if (
         th is EntityType.Person
         and tm is EntityType.Country
-        and (slot in ("amod", "poss") or (demonym and slot == "compound"))
+        and (slot in ("amod", "national", "poss") or (demonym and slot == "compound"))
     ):
         return Relation.nationality, True
     if tm is EntityType.Person and th is EntityType.Country and slot == "amod":

@@ -230,6 +230,20 @@ def test_an_alias_named_again_later_is_still_the_same_thing(extractor):
     assert len(people) == 1, found(x)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Edvard "Eddie" Lindqvist was a Finnish boxer.',
+        'Torvald Anders "Tor" Brekke (born 1931) is a Norwegian sculptor.',
+    ],
+)
+def test_a_name_with_a_quoted_nickname_inside_is_one_person(extractor, text):
+    name = text.split(" was ")[0].split(" (")[0]
+    assert found(extractor.extract(text_document(text))).get(name) is EntityType.Person, found(
+        extractor.extract(text_document(text))
+    )
+
+
 def test_two_names_joined_by_or_inside_a_sentence_stay_two(extractor):
     x = extractor.extract(text_document("Officials could not say whether Norway or Sweden was the buyer."))
     assert {"Norway", "Sweden"} <= set(found(x)), found(x)

@@ -80,6 +80,18 @@ def test_a_nationality_adjective_on_the_noun_a_person_is_gives_the_nationality(e
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Lena Marsh, the Turkish opposition leader, met reporters in Izmir.", "Türkiye"),
+        ("Pavel Drach, a Czech Lutheran leader, preached in Brno.", "Czechia"),
+    ],
+)
+def test_a_demonym_before_what_a_role_noun_leads_gives_a_nationality_not_a_country_led(extractor, text, country):
+    got = ties(extractor, text)
+    assert tied(got, text.split(",")[0], country) == {Relation.nationality}, got
+
+
 def test_a_chain_of_places_lies_each_in_the_next(extractor):
     got = ties(extractor, "The plant is in Bergen, Vestland, Norway.")
     assert {("Bergen", Relation.locatedIn, "Vestland"), ("Vestland", Relation.locatedIn, "Norway")} <= got
