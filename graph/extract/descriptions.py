@@ -382,6 +382,10 @@ def _retypable(entity: Entity) -> bool:
     return entity.method.startswith("ner") or entity.method.startswith("pattern:place opening")
 
 
+def _typed_by_head(entity: Entity) -> bool:
+    return entity.method.startswith("pattern:head")
+
+
 def retype_by_description(
     text: str, sentences: list[Sentence], entities: dict[str, Entity], mentions: list[Mention], keys: list[str]
 ) -> None:
@@ -395,7 +399,16 @@ def retype_by_description(
     exemplified = _exemplified(text, sentences, order) | _listed_areas(text, order)
     for m, key in zip(mentions, keys, strict=False):
         entity = entities.get(key)
-        if entity is None or not _retypable(entity) or m.nested:
+        if entity is None or m.nested:
+            continue
+        if _typed_by_head(entity):
+            # "Varnholt Games is a video game developer": what the text says the name is outweighs
+            # the kind its last word suggests; nothing weaker than a description does
+            kind = _described(text, sentences[m.sentence], m)
+            if kind is not None:
+                votes[key][kind] += 1
+            continue
+        if not _retypable(entity):
             continue
         kind = (
             exemplified.get(id(m))

@@ -1198,6 +1198,8 @@ def _modifier_kind(
     """The kind of a name H (or the role noun standing for it) with a modifier
     M of it, and whether H is the subject; DIRECT: M is the object of H's own
     preposition, not a name a common noun passed on ("X of the town of M")."""
+    if slot == "national" and not (th is EntityType.Person and role is not None):
+        slot = "amod"  # only a person's role noun reads a demonym as a nationality rather than what is led
     owner = slot in ("poss", "compound", "amod", "of", "at", "for", "with", "from")
     if th is EntityType.Person and role is not None:
         if role in _LEADER_ROLES and owner and tm in ORGS | PLACES:

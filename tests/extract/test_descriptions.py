@@ -56,6 +56,7 @@ def types(extractor, text: str) -> dict[str, EntityType]:
         ("It is bordered to the west by the Iringa and Dodoma Regions.", "Iringa", EntityType.Place),
         ("The idea came up in Obama's speech.", "Obama", EntityType.Person),
         ("The cast included Carmen Salinas, Meche Barba and René Muñoz.", "Carmen Salinas", EntityType.Person),
+        ("Varnholt Games is a Japanese video game publisher.", "Varnholt Games", EntityType.Firm),
     ],
 )
 def test_a_name_takes_the_type_its_sentence_gives_it(extractor, text, name, kind):

@@ -92,6 +92,11 @@ def test_a_demonym_before_what_a_role_noun_leads_gives_a_nationality_not_a_count
     assert tied(got, text.split(",")[0], country) == {Relation.nationality}, got
 
 
+def test_a_demonym_before_the_kind_noun_of_a_body_places_the_body_in_that_country(extractor):
+    got = ties(extractor, "Fyllingen Fotball was a Norwegian association football club.")
+    assert ("Fyllingen Fotball", Relation.basedIn, "Norway") in got, got
+
+
 def test_a_chain_of_places_lies_each_in_the_next(extractor):
     got = ties(extractor, "The plant is in Bergen, Vestland, Norway.")
     assert {("Bergen", Relation.locatedIn, "Vestland"), ("Vestland", Relation.locatedIn, "Norway")} <= got
