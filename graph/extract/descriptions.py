@@ -27,6 +27,7 @@ from graph.extract.heads import type_by_head
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.extract.syntax import KIND_NOUNS, PLACES
+from graph.extract.towns import town_countries
 from graph.extract.words import LIFE_DAYS, LIFE_MARK, LIFESPAN
 from graph.model import Entity
 from graph.names import fold
@@ -382,6 +383,36 @@ def _retypable(entity: Entity) -> bool:
     return entity.method.startswith("ner") or entity.method.startswith("pattern:place opening")
 
 
+_WHERE_BEFORE = re.compile(
+    r"(?:^|\s)(?:in|at|on|near|outside|around|across|through|throughout|within|into|past|via)\s+(?:the\s+)?$"
+)
+
+
+def _town(text: str, sentences: list[Sentence], order: list[tuple[Mention, Entity]], i: int) -> EntityType | None:
+    """ "a unit raised in Ryazan", the name read as an organisation's: a name the list of the world's
+    towns knows, that the recogniser could not call a person or a place and the text does not
+    describe, is the town where a preposition of place stands before it, or before the list it ends
+    ("educated at Montreal and Nicolet"), or where a place is listed with it; one word it called a
+    person, only where a place is listed with it ("in Kocaeli and Gebze"). Elsewhere such a name
+    may be a club or a firm named after its town ("Chelsea signed him")."""
+    m, entity = order[i]
+    one_word_person = entity.method == "ner:PERSON" and " " not in entity.label  # "in Kocaeli and Gebze"
+    if (entity.type in (_P, _L, _C) and not one_word_person) or town_countries(entity.label) is None:
+        return None
+    first = i
+    while first > 0 and order[first - 1][0].sentence == m.sentence:
+        before = order[first - 1][0]
+        if not _LIST_GAP.match(text[before.end : order[first][0].start]):
+            break
+        if order[first - 1][1].type in PLACES:
+            return _L
+        first -= 1
+    if one_word_person or _POSSESSIVE_AFTER.match(text, m.end):
+        return None  # "in Obama's speech": a person the recogniser saw is a town only among places
+    opener = order[first][0]
+    return _L if _WHERE_BEFORE.search(_before(text, sentences[opener.sentence], opener)) else None
+
+
 def _typed_by_head(entity: Entity) -> bool:
     return entity.method.startswith("pattern:head")
 
@@ -416,6 +447,7 @@ def retype_by_description(
             or _in_a_place(text, sentences[m.sentence], m, entity)
             or _described(text, sentences[m.sentence], m)
             or _by_neighbours(text, order, position[id(m)])
+            or _town(text, sentences, order, position[id(m)])
         )
         if kind is not None:
             votes[key][kind] += 1

@@ -179,7 +179,7 @@ def find_ties(doc: DocumentContext, parses: dict[int, list[tuple[int, object]]] 
             found = _sentence_ties(text, sent, items, entities)
         for tie in found:
             keep(tie)
-    for tie in _gazetteer_ties(text, sentences, mentions, keys, entities):
+    for tie in _gazetteer_ties(text, sentences, mentions, keys, entities, list(ties.values())):
         keep(tie)
     for tie in _national_places(text, list(ties.values()), entities):
         keep(tie)
@@ -885,9 +885,14 @@ def _inner_relation(outer: EntityType, inner: EntityType) -> Relation | None:
     return None
 
 
-def _gazetteer_ties(text, sentences, mentions, keys, entities):
+def _gazetteer_ties(text, sentences, mentions, keys, entities, ties):
     """A gazetteer entry's home country, stated at the entity's first mention
-    when the document names that country too."""
+    when the document names that country too; a town's the list of towns gives
+    (towns.place_towns), unless TIES place it in another country."""
+    placed: dict[str, set[str]] = {}
+    for t in ties:
+        if t.predicate in (Relation.locatedIn, Relation.basedIn) and entities[t.object].type is EntityType.Country:
+            placed.setdefault(t.subject, set()).add(t.object)
     first: dict[str, Mention] = {}
     for m, key in zip(mentions, keys, strict=False):
         first.setdefault(key, m)
@@ -905,10 +910,16 @@ def _gazetteer_ties(text, sentences, mentions, keys, entities):
             EntityType.Project: Relation.locatedIn,
         }.get(entity.type, Relation.tiedTo)
         sent = sentences[first[key].sentence]
-        reason = f"the gazetteer gives {entity.country} as {entity.label}'s country"
+        if entity.method == "gazetteer":
+            reason, method = f"the gazetteer gives {entity.country} as {entity.label}'s country", "gazetteer"
+        elif placed.get(key, set()) - {country_key}:
+            continue  # a town the text places in another country than the one the list of towns knows
+        else:
+            reason = f"the text names {entity.country}, and the world's towns named {entity.label} lie there"
+            method = "gazetteer:towns"
         yield Tie.model_construct(
             subject=key,
             predicate=relation,
             object=country_key,
-            evidence=_evidence(text, sent, "gazetteer", _CONFIDENCE["gazetteer"], reason),
+            evidence=_evidence(text, sent, method, _CONFIDENCE["gazetteer"], reason),
         )

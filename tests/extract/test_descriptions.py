@@ -57,6 +57,9 @@ def types(extractor, text: str) -> dict[str, EntityType]:
         ("The idea came up in Obama's speech.", "Obama", EntityType.Person),
         ("The cast included Carmen Salinas, Meche Barba and René Muñoz.", "Carmen Salinas", EntityType.Person),
         ("Varnholt Games is a Japanese video game publisher.", "Varnholt Games", EntityType.Firm),
+        ("A new plant opened in Schwechat last year.", "Schwechat", EntityType.Place),
+        ("The bishop lived in Nicolet for years.", "Nicolet", EntityType.Place),
+        ("The firm opened offices in Kocaeli and Gebze.", "Gebze", EntityType.Place),
     ],
 )
 def test_a_name_takes_the_type_its_sentence_gives_it(extractor, text, name, kind):
@@ -118,3 +121,7 @@ def test_a_band_listed_among_people_stays_what_it_is(extractor):
     text = "The 2014 tour included Willie Nelson, Band of Horses, Jamey Johnson, and the Tarvik Choir."
     got = types(extractor, text)
     assert got.get("Band of Horses") is not EntityType.Person
+
+
+def test_a_town_name_outside_a_place_of_its_own_keeps_the_recognisers_reading(extractor):
+    assert types(extractor, "Chelsea signed the striker in May.").get("Chelsea") is not EntityType.Place

@@ -286,3 +286,15 @@ def test_a_place_a_body_of_a_nation_lies_in_lies_in_that_nation(extractor):
     assert ("Tornby", Relation.locatedIn, "Sweden") in got, got
     abroad = ties(extractor, "Arvika Motors is a Swedish carmaker based in Oslo.")
     assert ("Oslo", Relation.locatedIn, "Sweden") not in abroad, "the gazetteer puts Oslo in Norway"
+
+
+def test_a_town_lies_in_the_country_the_list_of_towns_gives_where_the_text_names_it(extractor):
+    got = ties(extractor, "The plant in Ödemiş employs 400 people. Exports from Türkiye grew last year.")
+    assert ("Ödemiş", Relation.locatedIn, "Türkiye") in got, got
+
+
+def test_a_town_two_named_countries_have_is_placed_in_neither(extractor):
+    got = ties(
+        extractor, "The plant in Carlisle employs 400 people. Both the United States and the United Kingdom buy there."
+    )
+    assert Relation.locatedIn not in tied(got, "Carlisle", "United States") | tied(got, "Carlisle", "United Kingdom")
