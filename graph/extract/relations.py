@@ -849,13 +849,29 @@ _DIVISION_OF = re.compile(
 )
 
 
+# A state named after a country or people: "the Russian Empire", "the Kingdom of Serbia", "Nazi Germany".
+_POLITY_AFTER = re.compile(
+    r"\W*(?:empire|kingdom|khanate|caliphate|sultanate|reich|dynasty|confederation|commonwealth|dominion|raj)\W*", re.I
+)
+_POLITY_OF = re.compile(
+    r"\W*(?:the\s+)?(?:kingdom|empire|tsardom|khanate|sultanate|emirate|principality|(?:grand\s+)?duchy)\s+of\s+",
+    re.I,
+)
+_REGIME = re.compile(
+    r"\W*(?:Nazi|Imperial|Fascist|Francoist|Vichy|Weimar|Tsarist|Soviet|Communist|Wilhelmine|Nationalist)\s+"
+)
+# A town named after another that lies beside it, not in it: "Miami Shores", "Palm Beach".
+_TOWN_AFTER = re.compile(r"\W*(?:beach|heights|shores|springs|township)\W*", re.I)
+
+
 def _named_after(text: str, m: Mention, start: int, end: int) -> bool:
     """A place named after another place (named from START to END inside M) is not inside it: "New
-    Mexico" is not in Mexico, and "Izmir Province" holds the city of Izmir rather than lying in it."""
+    Mexico" is not in Mexico, "Izmir Province" holds the city of Izmir rather than lying in it, the
+    Russian Empire and Nazi Germany were states of their own, and Miami Shores is a town of its own."""
     before, after = text[m.start : start], text[end : m.end]
-    return (bool(_NEW_PLACE.fullmatch(before)) and not after.strip()) or (
-        not before.strip() and bool(_DIVISION_OF.fullmatch(after))
-    )
+    if not after.strip():
+        return any(p.fullmatch(before) for p in (_NEW_PLACE, _POLITY_OF, _REGIME))
+    return not before.strip() and any(p.fullmatch(after) for p in (_DIVISION_OF, _POLITY_AFTER, _TOWN_AFTER))
 
 
 def _inner_relation(outer: EntityType, inner: EntityType) -> Relation | None:

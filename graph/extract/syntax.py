@@ -1263,11 +1263,15 @@ _COMMA = re.compile(r"\s*,\s*")
 _LIST_END = re.compile(r"\s*,?\s*(?:and|or|&)\s+(?:the\s+)?$", re.I)
 _SERIES_GOES_ON = re.compile(r"\s*,[^,;.()]{1,40},[^;.()]*?\b(?:and|or)\s", re.I)
 _SERIES_END = re.compile(r"\s*,\s*(?:and|or|&)\s", re.I)
+# "Shizuoka, Aichi, Gifu and Mie prefectures": "and" and a capitalised word the run does not name
+_SERIES_CLOSE = re.compile(r"\s+(?:and|or|&)\s+[A-Z]")
+_LONGEST_CHAIN = 3  # places: "Keyport, Monmouth County, New Jersey"; a longer run with no country is a list
 
 
 def _place_chain(clause: _Clause) -> None:
     """ "A, B, C" with A a place: each lies in the next, unless the run ends
-    in "and"/"or" (then it is a list)."""
+    in "and"/"or" (then it is a list), or runs on past three places without
+    ending on a country."""
     text = clause.doc.text
     order = sorted(range(len(clause.names)), key=lambda n: clause.names[n].start)
     runs: list[list[int]] = []
@@ -1283,6 +1287,10 @@ def _place_chain(clause: _Clause) -> None:
     starts = {name.start: name for name in clause.names}
     for run in runs:
         if len(run) < 2 or _listed(text, clause.names[run[-1]].end, starts):
+            continue
+        if len(run) > _LONGEST_CHAIN and clause.names[run[-1]].type is not EntityType.Country:
+            continue  # "Buchach, Chernivtsi, Drohobych, Halych": towns of one level, listed
+        if len(run) > 2 and _SERIES_CLOSE.match(text, clause.names[run[-1]].end):
             continue
         if any(_modifies(clause, n) for n in run[1:]):
             continue  # "in Los Angeles, New Jersey native X": the second name modifies a noun
