@@ -27,8 +27,8 @@ from graph.extract.heads import type_by_head
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
 from graph.extract.syntax import KIND_NOUNS, PLACES
-from graph.extract.towns import town_countries
 from graph.extract.words import LIFE_DAYS, LIFE_MARK, LIFESPAN
+from graph.extract.world_places import place_countries
 from graph.model import Entity
 from graph.names import fold
 from graph.vocab import EntityType
@@ -390,14 +390,14 @@ _WHERE_BEFORE = re.compile(
 
 def _town(text: str, sentences: list[Sentence], order: list[tuple[Mention, Entity]], i: int) -> EntityType | None:
     """ "a unit raised in Ryazan", the name read as an organisation's: a name the list of the world's
-    towns knows, that the recogniser could not call a person or a place and the text does not
+    places knows, that the recogniser could not call a person or a place and the text does not
     describe, is the town where a preposition of place stands before it, or before the list it ends
     ("educated at Montreal and Nicolet"), or where a place is listed with it; one word it called a
     person, only where a place is listed with it ("in Kocaeli and Gebze"). Elsewhere such a name
     may be a club or a firm named after its town ("Chelsea signed him")."""
     m, entity = order[i]
     one_word_person = entity.method == "ner:PERSON" and " " not in entity.label  # "in Kocaeli and Gebze"
-    if (entity.type in (_P, _L, _C) and not one_word_person) or town_countries(entity.label) is None:
+    if (entity.type in (_P, _L, _C) and not one_word_person) or place_countries(entity.label) is None:
         return None
     first = i
     while first > 0 and order[first - 1][0].sentence == m.sentence:

@@ -21,7 +21,7 @@ from graph.extract.relations import find_ties, parse_plan
 from graph.extract.resolve import GENERIC_NAMES, resolve
 from graph.extract.sentences import Sentence, split_sentences
 from graph.extract.syntax import parse, parser_available
-from graph.extract.towns import place_towns
+from graph.extract.world_places import place_known_places
 from graph.model import Document, Entity, Extraction
 from graph.names import match_key
 from graph.version import __version__
@@ -108,7 +108,7 @@ class Extractor:
         mentions = find_mentions(doc.masked, sentences, self.gazetteer, ner, candidates, rejected)
         entities, mentions, keys = resolve(mentions, doc.masked, sentences)
         retype_by_description(doc.masked, sentences, entities, mentions, keys)
-        place_towns(entities)
+        place_known_places(entities)
         self._specify_generic(entities, mentions, keys)
         return entities, mentions, keys
 

@@ -24,6 +24,7 @@ from graph.extract.context import DocumentContext
 from graph.extract.gazetteer import gazetteer_key
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
+from graph.extract.world_places import place_countries
 from graph.model import Entity, Evidence, Tie
 from graph.vocab import EntityType, Relation
 
@@ -245,6 +246,9 @@ def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
         home = entities[key].country
         if home is not None and home != entities[country].label:
             continue  # "studied in Paris" in a text naming Germany only: Paris lies where the gazetteer puts it
+        abroad = place_countries(entities[key].label) if entities[key].type is EntityType.Place else None
+        if abroad and entities[country].label not in abroad:
+            continue  # "born in Voorburg" in a text naming France only: the world's Voorburgs lie elsewhere
         if country_name.search(entities[key].label):
             continue  # "New Mexico", "Mexico City": a name holding the country's is tied by its name, if at all
         if home is None and entities[key].method == "gazetteer":
@@ -903,8 +907,8 @@ def _inner_relation(outer: EntityType, inner: EntityType) -> Relation | None:
 
 def _gazetteer_ties(text, sentences, mentions, keys, entities, ties):
     """A gazetteer entry's home country, stated at the entity's first mention
-    when the document names that country too; a town's the list of towns gives
-    (towns.place_towns), unless TIES place it in another country."""
+    when the document names that country too; a place's the list of the world's places gives
+    (world_places.place_known_places), unless TIES place it in another country."""
     placed: dict[str, set[str]] = {}
     for t in ties:
         if t.predicate in (Relation.locatedIn, Relation.basedIn) and entities[t.object].type is EntityType.Country:
@@ -929,10 +933,10 @@ def _gazetteer_ties(text, sentences, mentions, keys, entities, ties):
         if entity.method == "gazetteer":
             reason, method = f"the gazetteer gives {entity.country} as {entity.label}'s country", "gazetteer"
         elif placed.get(key, set()) - {country_key}:
-            continue  # a town the text places in another country than the one the list of towns knows
+            continue  # a place the text puts in another country than the one the list of places knows
         else:
-            reason = f"the text names {entity.country}, and the world's towns named {entity.label} lie there"
-            method = "gazetteer:towns"
+            reason = f"the text names {entity.country}, where the list of the world's places has {entity.label}"
+            method = "gazetteer:world"
         yield Tie.model_construct(
             subject=key,
             predicate=relation,

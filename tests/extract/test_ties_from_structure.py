@@ -315,3 +315,8 @@ def test_a_town_two_named_countries_have_is_placed_in_neither(extractor):
         extractor, "The plant in Carlisle employs 400 people. Both the United States and the United Kingdom buy there."
     )
     assert Relation.locatedIn not in tied(got, "Carlisle", "United States") | tied(got, "Carlisle", "United Kingdom")
+
+
+def test_a_town_the_world_has_only_abroad_is_not_put_in_the_one_country_the_text_names(extractor):
+    got = ties(extractor, "Greta Lind is a German lawyer. She was born in Voorburg and studied law.")
+    assert not tied(got, "Voorburg", "Germany"), got
