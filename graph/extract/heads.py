@@ -198,6 +198,10 @@ _HEADS: list[tuple[EntityType, tuple[str, ...]]] = [
             "coast",
             "voivodeship",
             "canton",
+            # states of the past, places of their own (today's countries are in the gazetteer)
+            "empire",
+            "khanate",
+            "caliphate",
             "castle",
             "pass",
             "badlands",
@@ -446,6 +450,7 @@ _OPENINGS: list[tuple[EntityType, tuple[str, ...]]] = [
         ),
     ),
     (EntityType.Event, ("battle of", "siege of", "war of", "summit on", "conference on")),
+    (EntityType.Place, ("duchy of", "grand duchy of", "principality of", "khanate of", "tsardom of")),
 ]
 
 # Openings of places' names in English and the languages whose street and square names English text

@@ -60,6 +60,8 @@ def types(extractor, text: str) -> dict[str, EntityType]:
         ("A new plant opened in Schwechat last year.", "Schwechat", EntityType.Place),
         ("The bishop lived in Nicolet for years.", "Nicolet", EntityType.Place),
         ("The firm opened offices in Kocaeli and Gebze.", "Gebze", EntityType.Place),
+        ("The treaty bound the Holy Roman Empire to peace.", "Holy Roman Empire", EntityType.Place),
+        ("Envoys of the Duchy of Milan crossed the river.", "Duchy of Milan", EntityType.Place),
     ],
 )
 def test_a_name_takes_the_type_its_sentence_gives_it(extractor, text, name, kind):
