@@ -87,6 +87,7 @@ def rule_candidates(text: str, sentences: list[Sentence], gazetteer: Gazetteer) 
                 *_lowercase_heads(chunk, sent, index, gaz),
                 *_signed_kinds(chunk, sent, index),
                 *_nicknamed(chunk, sent, index),
+                *_based_places(chunk, sent, index, gazetteer),
             ]
         )
     return out
@@ -860,6 +861,35 @@ def _nicknamed(chunk: str, sent: Sentence, index: int) -> list[Mention]:
                 index,
             )
         )
+    return out
+
+
+# "a Houston-based energy firm", "Seoul-based Hanwha": a name joined by a hyphen to "based" is a place.
+_BASED = re.compile(r"(?<![\w-])((?:[A-Z][\w.'’]*\s+){0,2}[A-Z][\w.'’]*)-(?:based|headquartered)\b")
+
+
+def _based_places(chunk: str, sent: Sentence, index: int, gazetteer: Gazetteer) -> list[Mention]:
+    """The place a body is "X-based" in: the gazetteer's place or country of that name, else a place of
+    its own. Word matching reads "Houston-based" as one word, so the name is looked for here."""
+    out = []
+    for m in _BASED.finditer(chunk):
+        words = m.group(1).split()
+        while words and fold(words[0]) in STOP_WORDS:
+            words = words[1:]
+        if not words:
+            continue
+        name = " ".join(words)
+        start = sent.start + m.end(1) - len(name)
+        known = [x for x in gazetteer.find(name) if x.start == 0 and x.end == len(name)]
+        if known and known[0].entry.type not in (EntityType.Place, EntityType.Country):
+            continue
+        if known:
+            entry = known[0].entry
+            out.append(
+                Mention(start, start + len(name), entry.type, name, "gazetteer", 0.95, index, entry, known[0].demonym)
+            )
+        else:
+            out.append(Mention(start, start + len(name), EntityType.Place, name, "pattern:based", 0.8, index))
     return out
 
 

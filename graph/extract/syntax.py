@@ -753,9 +753,24 @@ def links(doc, names: list[Name]) -> list[Link]:
             _verb_links(clause, tok)
         if tok.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"):
             _noun_links(clause, tok)
+    _based_in(clause)
     _place_chain(clause)
     _short_paths(clause)
     return list(clause.found.values())
+
+
+def _based_in(clause: _Clause) -> None:
+    """ "the Ankara-based firm Roketsan", "Tellvane, a Houston-based energy company": the place joined to
+    "based" by a hyphen is where the body the adjective qualifies is based."""
+    for tok in clause.doc:
+        if tok.lemma_.lower() not in ("base", "headquarter") or tok.dep_ not in ("amod", "acl", "compound"):
+            continue
+        places = {n for c in tok.children if c.dep_ in ("npadvmod", "compound", "nmod") for n in clause.who(c)}
+        for place in places:
+            for body in clause.who(tok.head) - places:
+                relation = spatial(clause.names[body].type, clause.names[place].type)
+                if relation is not None:
+                    clause.add(body, place, relation, "dependency:based")
 
 
 # Dependencies that open another clause: a path through one of them joins two statements, not two names.
@@ -1123,6 +1138,17 @@ def _led_nearer(clause: _Clause, noun, demonym) -> bool:
     return False
 
 
+def _named_part(clause: _Clause, noun, holder: int) -> bool:
+    """ "the Wellington suburb of Miramar": a part noun a place's name qualifies, followed by "of" and a
+    name, is named by that name and lies in the qualifying place."""
+    return (
+        noun.lemma_.lower() in _PART_NOUNS
+        and noun.i in clause.proxies
+        and clause.names[holder].type in PLACES
+        and any(c.dep_ in ("compound", "nmod") and holder in clause.named(c) for c in noun.children)
+    )
+
+
 def _noun_links(clause: _Clause, noun) -> None:
     heads = clause.who(noun)
     mods = _modifiers(clause, noun)
@@ -1145,10 +1171,15 @@ def _noun_links(clause: _Clause, noun) -> None:
         for slot, tok in mods:
             for h in heads:
                 for m in clause.who(tok):
-                    if h != m:
-                        # a name said to be a town is a place, whatever its name alone suggested
-                        direct = slot != "of" or tok.i in named_of
-                        _modifier_link(clause, h, m, slot, role, clause.kind(h, noun), direct)
+                    if h == m:
+                        continue
+                    if slot == "of" and _named_part(clause, noun, h):
+                        # "the Wellington suburb of Miramar": the suburb is Miramar, and it lies in Wellington
+                        clause.add(m, h, Relation.locatedIn, f"dependency:of-{role}")
+                        continue
+                    # a name said to be a town is a place, whatever its name alone suggested
+                    direct = slot != "of" or tok.i in named_of
+                    _modifier_link(clause, h, m, slot, role, clause.kind(h, noun), direct)
         return
     # A noun that names nothing: what it says about the names that hang on it.
     kind = _NOMINALS.get(noun.lemma_.lower())

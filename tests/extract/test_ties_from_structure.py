@@ -320,3 +320,24 @@ def test_a_town_two_named_countries_have_is_placed_in_neither(extractor):
 def test_a_town_the_world_has_only_abroad_is_not_put_in_the_one_country_the_text_names(extractor):
     got = ties(extractor, "Greta Lind is a German lawyer. She was born in Voorburg and studied law.")
     assert not tied(got, "Voorburg", "Germany"), got
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "place", "kind"),
+    [
+        ("The Ankara-based firm Roketsan signed a deal.", "Roketsan", "Ankara", Relation.locatedIn),
+        ("He joined Tellvane, a private Houston-based energy company.", "Tellvane", "Houston", Relation.locatedIn),
+        ("The US-based Torvik Labs hired him.", "Torvik Labs", "United States", Relation.basedIn),
+    ],
+)
+def test_a_place_hyphenated_to_based_is_where_the_body_it_qualifies_is_based(extractor, text, body, place, kind):
+    assert (body, kind, place) in ties(extractor, text)
+
+
+def test_a_part_noun_a_place_qualifies_is_named_by_its_of_and_lies_in_that_place(extractor):
+    got = ties(extractor, "The studios lie in the Wellington suburb of Miramar.")
+    assert ("Miramar", Relation.locatedIn, "Wellington") in got and (
+        "Wellington",
+        Relation.locatedIn,
+        "Miramar",
+    ) not in got
