@@ -168,6 +168,7 @@ def _case_ok(surface: str, rule: str) -> bool:
 
 _COUNTRY_COLUMNS = ["label", "iso2", "iso3", "wikidata", "aliases", "demonyms", "capital"]
 _ENTITY_COLUMNS = ["label", "type", "aliases", "wikidata", "country"]
+_DEMONYMS_COLUMN = "demonyms"  # optional sixth column: "European" of Europe, "Welsh" of Wales
 
 
 def _read_file(path: Path) -> list[Entry]:
@@ -183,9 +184,11 @@ def _read_file(path: Path) -> list[Entry]:
     header = [h.strip().lower() for h in rows[0]]
     if header == _COUNTRY_COLUMNS:
         return [e for n, row in enumerate(rows[1:], 2) for e in _country_row(path, n, row)]
-    if header[: len(_ENTITY_COLUMNS)] == _ENTITY_COLUMNS:
-        return [_entity_row(path, n, row) for n, row in enumerate(rows[1:], 2)]
-    raise DataFileError(f"{path}: unknown header {header}; use {_ENTITY_COLUMNS} (see data/gazetteer/README.md)")
+    if header in (_ENTITY_COLUMNS, [*_ENTITY_COLUMNS, _DEMONYMS_COLUMN]):
+        return [_entity_row(path, n, row, len(header)) for n, row in enumerate(rows[1:], 2)]
+    raise DataFileError(
+        f"{path}: unknown header {header}; use {_ENTITY_COLUMNS}, optionally with {_DEMONYMS_COLUMN!r} (see data/gazetteer/README.md)"
+    )
 
 
 def _cells(path: Path, n: int, row: list[str], width: int) -> list[str]:
@@ -206,15 +209,17 @@ def _country_row(path: Path, n: int, row: list[str]) -> list[Entry]:
     return out
 
 
-def _entity_row(path: Path, n: int, row: list[str]) -> Entry:
-    label, kind, aliases, wikidata, country = _cells(path, n, row, len(_ENTITY_COLUMNS))[:5]
+def _entity_row(path: Path, n: int, row: list[str], width: int) -> Entry:
+    label, kind, aliases, wikidata, country, *demonyms = _cells(path, n, row, width)
     try:
         entity_type = EntityType(kind)
     except ValueError as exc:
         raise DataFileError(
             f"{path}, row {n}: unknown type {kind!r}; use one of {[t.value for t in EntityType]}"
         ) from exc
-    return Entry(label, entity_type, _split(aliases), wikidata or None, country or None)
+    return Entry(
+        label, entity_type, _split(aliases), wikidata or None, country or None, _split(demonyms[0] if demonyms else "")
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from graph.extract.ner import NerSpan, is_common_noun, is_plural_noun
 from graph.extract.sentences import Sentence
 from graph.extract.words import FUNCTION_WORDS as STOP_WORDS
 from graph.extract.words import LIFE_DAYS, LIFE_MARK, LIFESPAN, MONTHS
+from graph.extract.world_places import place_countries
 from graph.names import fold
 from graph.vocab import EntityType
 
@@ -1429,6 +1430,8 @@ def _longest_names(text: str, from_ner: list[Mention], found: list[Mention]) -> 
     and Exchange Commission"). What it holds is kept inside it, as with typed phrases."""
     for n in from_ner:
         inside = [m for m in found if n.start <= m.start and m.end <= n.end and (m.start, m.end) != (n.start, n.end)]
+        if n.type is EntityType.Place and _team_of_a_town(n, inside):
+            n.type = EntityType.Organization
         if not inside or any(c in text[n.start : n.end] for c in ",;\n"):
             continue
         if any(m.start <= n.start and n.end <= m.end for m in found):
@@ -1438,6 +1441,29 @@ def _longest_names(text: str, from_ner: list[Mention], found: list[Mention]) -> 
             opener = next((m for m in inside if m.start == n.start and m.type in _KNOWN_BODIES), None)
             if n.type is EntityType.Person and opener is not None:
                 n.type = opener.type  # "Samsung Techwin": a known firm's name opens no one's name
+
+
+# Plurals towns are named with: "Colorado Springs", "Niagara Falls", "Dallas Heights".
+_PLACE_PLURALS = set(
+    """springs falls heights hills lakes islands isles keys plains woods mountains rapids narrows shores sands
+    meadows fields gardens oaks pines flats cliffs rocks forks wells mills bluffs groves parks ridges acres
+    estates terraces downs marshes banks harbours harbors crossings junctions points""".split()
+)
+
+
+def _team_of_a_town(n: Mention, inside: list[Mention]) -> bool:
+    """ "San Antonio Spurs", "Kansas City Kings": a town's name and one capitalised plural after it, which
+    no place is called by ("Colorado Springs" is: springs is a kind of place), name a team or a band
+    named after its town, whatever place the recogniser took it for."""
+    words = n.label.split()
+    last = words[-1] if len(words) > 1 else ""
+    if not (last[:1].isupper() and last.endswith("s") and len(last) > 3) or fold(last) in HEAD_WORDS | _PLACE_PLURALS:
+        return False
+    town = " ".join(words[:-1])
+    known = any(
+        m.start == n.start and m.label == town and m.type in (EntityType.Place, EntityType.Country) for m in inside
+    )
+    return known or place_countries(town) is not None
 
 
 def _adds_a_word(text: str, n: Mention, inside: list[Mention]) -> bool:

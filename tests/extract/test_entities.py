@@ -244,6 +244,20 @@ def test_a_name_with_a_quoted_nickname_inside_is_one_person(extractor, text):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "place"), [("Exports to European markets rose.", "Europe"), ("Anatolian farmers protested.", "Anatolia")]
+)
+def test_a_regions_demonym_names_the_region(extractor, text, place):
+    assert found(extractor.extract(text_document(text))).get(place) is EntityType.Place
+
+
+def test_a_towns_name_with_a_plural_after_it_is_a_team_not_a_place(extractor):
+    text = "He played for Portland, San Antonio Spurs, Kansas City Kings and Boston, then moved to Colorado Springs."
+    x = extractor.extract(text_document(text))
+    teams = {found(x).get("San Antonio Spurs"), found(x).get("Kansas City Kings")}
+    assert teams == {EntityType.Organization} and found(x).get("Colorado Springs") is EntityType.Place, found(x)
+
+
 def test_two_names_joined_by_or_inside_a_sentence_stay_two(extractor):
     x = extractor.extract(text_document("Officials could not say whether Norway or Sweden was the buyer."))
     assert {"Norway", "Sweden"} <= set(found(x)), found(x)

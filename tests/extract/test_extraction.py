@@ -383,3 +383,12 @@ def test_ner_on_the_stretches_finds_what_ner_on_the_whole_text_finds(monkeypatch
     monkeypatch.setattr(graph.extract.pipeline, "ner_ranges", lambda text, sentences, candidates: [(0, len(text))])
     whole = [found(x) for x in extractor.extract_many(docs)]
     assert stretches == whole
+
+
+def test_a_gazetteer_file_may_give_a_place_its_demonyms(tmp_path):
+    table = tmp_path / "regions.tsv"
+    table.write_text(
+        "label\ttype\taliases\twikidata\tcountry\tdemonyms\nVarnia\tPlace\t\t\t\tVarnian\n", encoding="utf-8"
+    )
+    x = Extractor(Gazetteer.load([table]), use_ner=False).extract(text_document("Varnian exporters met in Oslo."))
+    assert labels(x).get("Varnia") is EntityType.Place
