@@ -19,7 +19,7 @@ from graph.model import PairLeg, PairTie, Source, TieEvidence
 from graph.query.catalogue import source_key, source_of, sources_by_graph
 from graph.query.lookups import entity_graph_values, find_entity, labels_and_types
 from graph.store import Store
-from graph.vocab import RELATION_BY_IRI, RELATION_VALUES, EntityType, Relation
+from graph.vocab import RELATION_BY_IRI, RELATION_VALUES, TYPE_BY_IRI, EntityType, Relation
 
 __all__ = ["between", "members", "side", "labels_of"]
 
@@ -63,15 +63,21 @@ def between(
     return ties
 
 
+_ONE_LABEL = (
+    "SELECT ?e ?label ?type WHERE { GRAPH ?g { ?e a ?type ; rdfs:label ?label } "
+    "FILTER(STRSTARTS(STR(?type), STR(ties:))) } LIMIT 1"
+)
+
+
 def labels_of(store: Store, iris: set[str]) -> dict[str, tuple[str, str | None]]:
-    """IRI -> (label, type) for these entities only (a store-wide listing costs seconds at scale)."""
-    if not iris:
-        return {}
-    values = " ".join(str(ox.NamedNode(i)) for i in sorted(iris))
-    return labels_and_types(
-        store,
-        f"SELECT ?e ?label ?type WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?e a ?type ; rdfs:label ?label }} }}",
-    )
+    """IRI -> (label, type) for these entities only, read from one graph each: a country's members
+    are named in thousands of documents, and reading every one of them cost minutes at scale."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for iri in sorted(iris):
+        for r in store.select(_ONE_LABEL, {"e": ox.NamedNode(iri)}):
+            kind = TYPE_BY_IRI.get(r["type"])
+            out[iri] = (r["label"], kind.value if kind else None)
+    return out
 
 
 def _labels_where_stated(store: Store, rows: list[dict]) -> dict[str, tuple[str, str | None]]:
