@@ -1223,6 +1223,9 @@ def _modifier_link(
     clause.add(h, m, relation, method, swap=not head_first)
 
 
+_SEATS = {"headquarters", "seat", "secretariat", "office", "offices", "headquarter"}
+
+
 def _modifier_kind(
     th: EntityType, tm: EntityType, slot: str, role: str | None, demonym: bool, direct: bool = True
 ) -> tuple[Relation | None, bool]:
@@ -1231,6 +1234,10 @@ def _modifier_kind(
     preposition, not a name a common noun passed on ("X of the town of M")."""
     if slot == "national" and not (th is EntityType.Person and role is not None):
         slot = "amod"  # only a person's role noun reads a demonym as a nationality rather than what is led
+    if EntityType.InternationalOrganization in (th, tm) and {th, tm} & PLACES and role not in _SEATS:
+        # "the European Parliament election in Sweden", "Japan's support of ASEAN": a body of many
+        # nations is placed by a word of place on it ("based in") or its seat, not by a noun it qualifies
+        return None, True
     owner = slot in ("poss", "compound", "amod", "of", "at", "for", "with", "from")
     if th is EntityType.Person and role is not None:
         if role in _LEADER_ROLES and owner and tm in ORGS | PLACES:

@@ -341,3 +341,16 @@ def test_a_part_noun_a_place_qualifies_is_named_by_its_of_and_lies_in_that_place
         Relation.locatedIn,
         "Miramar",
     ) not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "place", "placed"),
+    [
+        ("He ran in the 2019 European Parliament election in Sweden.", "European Parliament", "Sweden", False),
+        ("The Polish NATO delegation met in Brussels.", "North Atlantic Treaty Organization", "Poland", False),
+        ("The NATO headquarters in Brussels were expanded.", "North Atlantic Treaty Organization", "Brussels", True),
+    ],
+)
+def test_a_body_of_many_nations_is_placed_by_its_seat_not_by_a_noun_it_qualifies(extractor, text, body, place, placed):
+    kinds = tied(ties(extractor, text), body, place)
+    assert bool(kinds & {Relation.basedIn, Relation.locatedIn}) is placed, kinds
