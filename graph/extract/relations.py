@@ -203,6 +203,19 @@ def _strongest(ties: list[Tie]) -> list[Tie]:
     return [t for t in ties if t.predicate is not Relation.tiedTo or frozenset((t.subject, t.object)) not in specific]
 
 
+def _abroad(entity: Entity, country: str) -> bool:
+    """Whether the list of the world's places has ENTITY (a place), or the place its name is "of" (a
+    body: "the University of Buckingham"), only in other countries than COUNTRY."""
+    if entity.type is EntityType.Place:
+        name = entity.label
+    elif " of " in entity.label:
+        name = entity.label.rsplit(" of ", 1)[1]
+    else:
+        return False
+    found = place_countries(name)
+    return bool(found) and country not in found
+
+
 def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
     """A place (or a body or project) whose country the text does not say lies in the one country
     the text names, when it names one only and places something in it
@@ -246,8 +259,7 @@ def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
         home = entities[key].country
         if home is not None and home != entities[country].label:
             continue  # "studied in Paris" in a text naming Germany only: Paris lies where the gazetteer puts it
-        abroad = place_countries(entities[key].label) if entities[key].type is EntityType.Place else None
-        if abroad and entities[country].label not in abroad:
+        if _abroad(entities[key], entities[country].label):
             continue  # "born in Voorburg" in a text naming France only: the world's Voorburgs lie elsewhere
         if country_name.search(entities[key].label):
             continue  # "New Mexico", "Mexico City": a name holding the country's is tied by its name, if at all

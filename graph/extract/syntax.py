@@ -1218,12 +1218,17 @@ def _modifier_link(
         return  # "Mexico, Indonesia, Australia": a list, not one thing said of another
     method = f"dependency:{slot}" + (f"-{role}" if role else "")
     relation, head_first = _modifier_kind(th, tm, slot, role, clause.names[m].demonym, direct)
+    if relation in _SPATIAL and EntityType.InternationalOrganization in (th, tm) and role not in _SEATS:
+        # "the European Parliament election in Sweden", "Japan's support of ASEAN": a body of many
+        # nations is placed by a word of place on it ("based in") or its seat, not by a noun it qualifies
+        relation = None
     if relation is None and role is None and slot in ("appos", "compound"):
         return  # two names side by side say nothing by grammar alone ("Lakers, Celtics", "Hyundai Rotem Ankara")
     clause.add(h, m, relation, method, swap=not head_first)
 
 
 _SEATS = {"headquarters", "seat", "secretariat", "office", "offices", "headquarter"}
+_SPATIAL = {Relation.locatedIn, Relation.basedIn}
 
 
 def _modifier_kind(
@@ -1234,10 +1239,6 @@ def _modifier_kind(
     preposition, not a name a common noun passed on ("X of the town of M")."""
     if slot == "national" and not (th is EntityType.Person and role is not None):
         slot = "amod"  # only a person's role noun reads a demonym as a nationality rather than what is led
-    if EntityType.InternationalOrganization in (th, tm) and {th, tm} & PLACES and role not in _SEATS:
-        # "the European Parliament election in Sweden", "Japan's support of ASEAN": a body of many
-        # nations is placed by a word of place on it ("based in") or its seat, not by a noun it qualifies
-        return None, True
     owner = slot in ("poss", "compound", "amod", "of", "at", "for", "with", "from")
     if th is EntityType.Person and role is not None:
         if role in _LEADER_ROLES and owner and tm in ORGS | PLACES:
@@ -1328,7 +1329,7 @@ def _place_chain(clause: _Clause) -> None:
             continue
         if len(run) > _LONGEST_CHAIN and clause.names[run[-1]].type is not EntityType.Country:
             continue  # "Buchach, Chernivtsi, Drohobych, Halych": towns of one level, listed
-        if len(run) > 2 and _SERIES_CLOSE.match(text, clause.names[run[-1]].end):
+        if _SERIES_CLOSE.match(text, clause.names[run[-1]].end):
             continue
         if any(_modifies(clause, n) for n in run[1:]):
             continue  # "in Los Angeles, New Jersey native X": the second name modifies a noun
