@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from graph.extract import syntax
 from graph.extract.context import DocumentContext
+from graph.extract.descriptions import kind_of_noun
 from graph.extract.gazetteer import gazetteer_key
 from graph.extract.mentions import Mention
 from graph.extract.sentences import Sentence
@@ -777,8 +778,11 @@ def _title_tie(a: Mention, ta: EntityType, b: Mention, tb: EntityType, between: 
         a.demonym and ta is EntityType.Country and tb is EntityType.Person and b.method.startswith(("title", "ner"))
     ):
         return None
-    if len(between.split()) > 3 or not re.fullmatch(r"[\w\s.-]*", between):
+    words = between.split()
+    if len(words) > 3 or not re.fullmatch(r"[\w\s.-]*", between):
         return None
+    if words and not words[-1][:1].isupper() and kind_of_noun(words[-1]) is not EntityType.Person:
+        return None  # "the Japanese government acknowledged Pharr's work": no title, a statement
     return Relation.leaderOf if _HEAD_TITLES.search(between) else Relation.nationality
 
 

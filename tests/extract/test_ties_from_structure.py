@@ -360,3 +360,8 @@ def test_a_body_of_many_nations_is_placed_by_its_seat_not_by_a_noun_it_qualifies
 def test_a_body_named_after_a_town_the_world_has_only_abroad_is_not_put_in_the_one_country(extractor):
     got = ties(extractor, "Jan Peeters lives in Ghent, Belgium. He taught at the University of Buckingham.")
     assert not tied(got, "University of Buckingham", "Belgium"), got
+
+
+def test_a_demonym_three_words_before_a_name_with_no_title_between_gives_no_nationality(extractor):
+    got = ties(extractor, "In 2008, the Japanese government honoured Pharr's work.")
+    assert Relation.nationality not in tied(got, "Pharr", "Japan"), got
