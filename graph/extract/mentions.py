@@ -1615,10 +1615,12 @@ def _repeated_aliases(chosen: list[Mention]) -> None:
 
 
 def _leads_to(m: Mention, end: Mention) -> bool:
-    while m is not None:
-        if m is end:
+    """Whether END is M or one M is an alias of, through aliases of aliases."""
+    step: Mention | None = m
+    while step is not None:
+        if step is end:
             return True
-        m = m.alias_of
+        step = step.alias_of
     return False
 
 

@@ -214,7 +214,7 @@ def _abroad(entity: Entity, country: str) -> bool:
     else:
         return False
     found = place_countries(name)
-    return bool(found) and country not in found
+    return found is not None and bool(found) and country not in found
 
 
 def _sole_country_ties(text, sentences, mentions, keys, ties, entities):
