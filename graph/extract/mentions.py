@@ -1524,9 +1524,11 @@ _BRACKET_OPEN = re.compile(_GLOSSES + r"\s*\(\s*(?:(?:now|formerly|previously|al
 _BRACKET_CLOSE = re.compile(r"\s*\)")
 # "Newell Convers Wyeth (1882-1945), known as N. C. Wyeth", "Mohammed bin Salman, also called MBS":
 # one bracket (life dates, a gloss) may stand between the name and the words that give its other name.
+# "called" and "nicknamed" only after a comma: "Erdoğan called Lee on Monday" is a telephone call.
 _KNOWN_AS = re.compile(
-    r"(?:\s*\([^()]{0,120}\))?\s*,?\s+(?:(?:also|better|commonly|popularly|professionally|simply|widely|often)\s+)*"
-    r"(?:known\s+(?:(?:professionally|simply|locally|mononymously)\s+)?as|called|nicknamed)\s+(?:the\s+)?"
+    r"(?:\s*\([^()]{0,120}\))?(?:\s*,?\s+(?:(?:also|better|commonly|popularly|professionally|simply|widely|often)\s+)*"
+    r"known\s+(?:(?:professionally|simply|locally|mononymously)\s+)?as"
+    r"|\s*,\s*(?:(?:also|commonly|popularly|often|sometimes)\s+)?(?:called|nicknamed))\s+(?:the\s+)?"
 )
 # "Zevs (born Christophe Aguirre Schwarz on 17 November 1977)", "Trinity Fatu (née McCray; ...)"
 _BORN_AS = re.compile(r"\s*\(\s*(?:born|née|nee)\s+")

@@ -258,6 +258,11 @@ def test_a_towns_name_with_a_plural_after_it_is_a_team_not_a_place(extractor):
     assert teams == {EntityType.Organization} and found(x).get("Colorado Springs") is EntityType.Place, found(x)
 
 
+def test_a_person_who_called_another_is_no_other_name_of_them(extractor):
+    x = extractor.extract(text_document("Lena Marsh called Tomas Reid on Monday."))
+    assert {"Lena Marsh", "Tomas Reid"} <= set(found(x)), found(x)
+
+
 def test_two_names_joined_by_or_inside_a_sentence_stay_two(extractor):
     x = extractor.extract(text_document("Officials could not say whether Norway or Sweden was the buyer."))
     assert {"Norway", "Sweden"} <= set(found(x)), found(x)
