@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from graph.extract.attributes import FastAttributes, UnreadableRule
 from graph.extract.ner import ner_model_name
 from graph.vocab import EntityType, Relation
 
@@ -58,6 +59,21 @@ def parser_available() -> bool:
     return _parser() is not None
 
 
+@lru_cache(maxsize=1)
+def _fast_attributes() -> FastAttributes | None:
+    """The model's attribute rules applied without spaCy's Matcher (see graph.extract.attributes), or
+    None where the model has no such ruler or one with rules that module does not read."""
+    nlp = _parser()
+    if nlp is None or not {"attribute_ruler", "lemmatizer"} <= set(nlp.pipe_names):
+        return None
+    if nlp.pipe_names[-2:] != ["attribute_ruler", "lemmatizer"]:
+        return None  # the two must come last: they are run after the others, in this order
+    try:
+        return FastAttributes(nlp.get_pipe("attribute_ruler"), nlp.vocab)
+    except UnreadableRule:
+        return None
+
+
 def parse(texts: list[str]) -> list:
     """spaCy Docs for TEXTS, in order (empty when no model is installed).
     Footnote marks ("[3]", "[vii]") are blanked first, keeping every offset:
@@ -65,7 +81,14 @@ def parse(texts: list[str]) -> list:
     nlp = _parser()
     if nlp is None or not texts:
         return []
-    return list(nlp.pipe((_FOOTNOTE.sub(lambda m: " " * len(m.group()), t) for t in texts), batch_size=64))
+    blanked = (_FOOTNOTE.sub(lambda m: " " * len(m.group()), t) for t in texts)
+    fast = _fast_attributes()
+    if fast is None:
+        return list(nlp.pipe(blanked, batch_size=64))
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    with nlp.select_pipes(disable=["attribute_ruler", "lemmatizer"]):
+        docs = list(nlp.pipe(blanked, batch_size=64))
+    return [lemmatizer(fast(doc)) for doc in docs]
 
 
 _FOOTNOTE = re.compile(r"\[(?:\d{1,3}|[ivxlc]{1,6}|[a-z])\]")
