@@ -428,6 +428,7 @@ def test_the_same_file_reached_twice_is_ingested_once(cli, docs):
     assert_ingest_outcome(cli, result, {"good.txt"}, {})
 
 
+@pytest.mark.slow  # seconds of one process each; the README's quick run stays under its 4 minutes
 def test_capitalised_text_without_full_stops_ingests_in_bounded_time(tmp_path):
     path = tmp_path / "caps.txt"
     path.write_text("HYUNDAI ROTEM AND OTOKAR MET THE MINISTRY OF NATIONAL DEFENCE IN ANKARA " * 1000)  # 72 KB
@@ -578,6 +579,7 @@ def _ingest_while_held(cli, store: Path, path: Path, hold: float, wait: float):
         holder.wait()
 
 
+@pytest.mark.slow  # seconds of one process each; the README's quick run stays under its 4 minutes
 def test_a_second_writer_with_wait_waits_for_the_first_and_succeeds(cli, store, tmp_path):
     (tmp_path / "a.txt").write_text(GOOD)
     result, waited = _ingest_while_held(cli, store, tmp_path / "a.txt", hold=2.0, wait=5)

@@ -367,6 +367,7 @@ def test_ner_skips_a_plural_common_noun_opening_a_sentence_but_not_a_surname(ext
     assert any(end == len(text) for _, end in ranges) is read  # whether the last sentence goes to NER
 
 
+@pytest.mark.slow  # seconds of one process each; the README's quick run stays under its 4 minutes
 def test_ner_on_the_stretches_finds_what_ner_on_the_whole_text_finds(monkeypatch):
     import graph.extract.pipeline
     from graph.ingest.run import default_extractor

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import textwrap
 
+import pytest
+
 from graph import open_graph
 from graph.ingest.near import signature, similarity
 from graph.output.network import network
@@ -225,6 +227,7 @@ def _make_old(cli):
         assert cli("sparql", "--update", update).exit_code == 0
 
 
+@pytest.mark.slow  # seconds of one process each; the README's quick run stays under its 4 minutes
 def test_a_store_of_the_earlier_format_is_read_as_it_is_and_upgraded_for_ingest(cli, tmp_path):
     wire = _write(tmp_path / "wire.txt", WIRE)
     assert cli("ingest", wire, "--no-ner").exit_code == 0

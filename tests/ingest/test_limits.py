@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from graph.ingest.deadline import TimeUp, enforced, time_limit
 from tests.helpers import Cli
 
@@ -16,6 +18,7 @@ def _endless_sentence(words: int) -> str:
     return " ".join(names[i % len(names)] for i in range(words)) + ".\n"
 
 
+@pytest.mark.slow  # seconds of one process each; the README's quick run stays under its 4 minutes
 def test_a_document_past_its_time_fails_alone_and_the_others_are_stored(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -241,6 +241,7 @@ def test_a_pdf_whose_one_stream_inflates_past_the_limit_is_refused_quickly(tmp_p
         read_document(bomb)
 
 
+@pytest.mark.slow  # seconds of one process each; the README's quick run stays under its 4 minutes
 def test_pages_sharing_one_stream_count_once_each_against_the_limit(tmp_path, monkeypatch):
     import graph.read.files
 

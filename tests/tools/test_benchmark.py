@@ -77,6 +77,7 @@ def test_the_storing_measure_writes_every_quad_ties_stored(tmp_path):
     assert quads(tmp_path / "again") == quads(tmp_path / "store") != set()
 
 
+@pytest.mark.slow  # seconds of one process each; the README's quick run stays under its 4 minutes
 def test_synthetic_corpus_is_deterministic_varied_and_typed(tmp_path):
     docs = synthetic.generate(50, seed=1)
     assert docs == synthetic.generate(50, seed=1)
