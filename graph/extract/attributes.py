@@ -5,12 +5,13 @@ spaCy's Matcher, which took an eighth of extraction's time on news text.
 The rules are the model's own (read from its ``attribute_ruler`` pipe when the parser is loaded);
 they are applied in the same order, later rules over earlier ones, with the same conditions
 (equality, IN, NOT_IN, REGEX on TAG, LOWER, DEP and IS_SPACE). A rule this module cannot read
-raises: the parser then keeps spaCy's own ruler (see ``syntax._parser``)."""
+raises: the parser then keeps spaCy's own ruler (see ``syntax._fast_attributes``)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
@@ -20,7 +21,9 @@ __all__ = ["FastAttributes", "UnreadableRule"]
 
 _READ = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
 _COLUMNS = [TAG, LOWER, DEP, IS_SPACE]  # the order of Doc.to_array's columns below
-_WRITE = ("POS", "MORPH", "LEMMA", "TAG", "DEP")
+_WRITTEN = {"POS": POS, "MORPH": MORPH, "LEMMA": LEMMA, "TAG": TAG}  # written as columns; DEP token by token
+_COLUMN_OF = {key: n for n, key in enumerate(_WRITTEN)}
+_WRITE = (*_WRITTEN, "DEP")
 
 
 class UnreadableRule(ValueError):
@@ -135,7 +138,7 @@ class FastAttributes:
             if verdict is None:
                 verdict = verdicts[key] = self._judge(row)
             found.extend((order, i + index, attrs) for order, index, attrs in verdict)
-            for rule in by_value.get((0, row[0]), []) + by_value.get((1, row[1]), []) + anywhere:
+            for rule in chain(by_value.get((0, row[0]), ()), by_value.get((1, row[1]), ()), anywhere):
                 if i + len(rule.tokens) > len(rows):
                     continue
                 if all(self._holds(t, rows[i + k]) for k, tests in enumerate(rule.tokens) for t in tests):
@@ -156,15 +159,14 @@ class FastAttributes:
 
     def _write(self, doc, found) -> None:
         found.sort(key=lambda item: item[0])
-        columns = [POS, MORPH, LEMMA, TAG]
-        values = doc.to_array(columns)
+        values = doc.to_array(list(_WRITTEN.values()))
         deps: dict[int, int] = {}
         for _, i, attrs in found:
             for key, value in attrs.items():
                 if key == "DEP":
-                    deps[i] = value
+                    deps[i] = value  # set on the token: a DEP column without HEAD would reset the tree
                 else:
-                    values[i, ("POS", "MORPH", "LEMMA", "TAG").index(key)] = value
-        doc.from_array(columns, values)
+                    values[i, _COLUMN_OF[key]] = value
+        doc.from_array(list(_WRITTEN.values()), values)
         for i, value in deps.items():
             doc[i].dep = value

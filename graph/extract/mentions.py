@@ -11,6 +11,7 @@ which are kept as inner mentions."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -885,10 +886,8 @@ def _based_places(chunk: str, sent: Sentence, index: int, gazetteer: Gazetteer) 
         if known and known[0].entry.type not in (EntityType.Place, EntityType.Country):
             continue
         if known:
-            entry = known[0].entry
-            out.append(
-                Mention(start, start + len(name), entry.type, name, "gazetteer", 0.95, index, entry, known[0].demonym)
-            )
+            at = start - sent.start
+            out.append(_from_match(chunk, dataclasses.replace(known[0], start=at, end=at + len(name)), sent, index))
         else:
             out.append(Mention(start, start + len(name), EntityType.Place, name, "pattern:based", 0.8, index))
     return out
